@@ -1,0 +1,95 @@
+import { useSignal } from "@preact/signals";
+import { useEffect, useMemo } from "preact/hooks";
+import { ChatLog } from "../ui/ChatLog";
+import { Composer } from "../ui/Composer";
+import { ConnectionBanner } from "../ui/ConnectionBanner";
+import { RetentionNotice } from "../ui/RetentionNotice";
+import { createPatientModel, type PatientModel } from "./model";
+
+export default function PatientPage({ room }: { room: string }) {
+  const model = useMemo(() => createPatientModel(room), [room]);
+  useEffect(() => {
+    document.title = "Waiting room";
+    void model.init();
+    return () => model.dispose();
+  }, [model]);
+
+  const phase = model.phase.value;
+  return (
+    <main class="page narrow">
+      <h1>Waiting room</h1>
+      {phase === "loading" && <p role="status">Loading…</p>}
+      {phase === "checkin" && <CheckIn model={model} />}
+      {phase === "waiting" && <Waiting model={model} />}
+      {phase === "left" && (
+        <section>
+          <p role="status">You left the waiting room.</p>
+          <button type="button" onClick={model.checkInAgain}>
+            Check in again
+          </button>
+        </section>
+      )}
+      {phase === "full" && <p role="alert">The waiting room could not take you right now. Please reload the page to try again.</p>}
+    </main>
+  );
+}
+
+function CheckIn({ model }: { model: PatientModel }) {
+  const name = useSignal("");
+  const error = model.checkInError.value;
+  return (
+    <form
+      class="card"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void model.checkIn(name.value);
+      }}
+    >
+      <p>Please check in so your provider knows you are here.</p>
+      <label for="checkin-name">Your name</label>
+      <input
+        id="checkin-name"
+        autoComplete="name"
+        maxLength={80}
+        value={name.value}
+        aria-invalid={!!error}
+        aria-describedby={error ? "checkin-error" : undefined}
+        onInput={(e) => (name.value = e.currentTarget.value)}
+      />
+      {error && (
+        <p id="checkin-error" class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="submit" disabled={model.busy.value}>
+        {model.busy.value ? "Checking in…" : "Check in"}
+      </button>
+      <RetentionNotice />
+    </form>
+  );
+}
+
+function Waiting({ model }: { model: PatientModel }) {
+  const me = model.me.value!;
+  return (
+    <>
+      <section class="card" aria-labelledby="waiting-heading">
+        <h2 id="waiting-heading">You are checked in, {me.name}</h2>
+        <p role="status">
+          You are waiting. {model.providerOnline.value ? "Your provider is online and will be with you shortly." : "Your provider is not online yet. They will see your messages when they are."}
+        </p>
+        <button type="button" class="secondary" onClick={() => void model.leave()}>
+          Leave waiting room
+        </button>
+      </section>
+      <section class="chat card" aria-label="Chat with your provider">
+        <h2>Chat with your provider</h2>
+        <ConnectionBanner status={model.status.value} />
+        <ChatLog lines={model.lines.value} label="Messages" empty="No messages yet. You can write to your provider here." />
+        <Composer onSend={model.send} />
+        <RetentionNotice />
+      </section>
+    </>
+  );
+}

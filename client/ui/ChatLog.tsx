@@ -1,0 +1,52 @@
+import { useEffect, useRef } from "preact/hooks";
+import { clockTime } from "../lib/time";
+import { Linkified } from "./Linkified";
+
+export interface LogLine {
+  key: string;
+  /** Absent for notices from the room itself. */
+  from?: { name: string; self: boolean };
+  text: string;
+  time?: number;
+  pending?: boolean;
+  failed?: string;
+}
+
+/** The conversation as role="log", so screen readers announce new lines. */
+export function ChatLog({ lines, label, empty }: { lines: LogLine[]; label: string; empty: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [lines.length]);
+  return (
+    <div class="log" role="log" aria-label={label} ref={ref} tabIndex={0}>
+      <ol>
+      {lines.length === 0 && <li class="empty">{empty}</li>}
+      {lines.map((line) =>
+        line.from ? (
+          <li key={line.key} class={line.from.self ? "msg self" : "msg"}>
+            <span class="meta">
+              <span class="who">{line.from.self ? "You" : line.from.name}</span>
+              {line.time !== undefined && <time dateTime={new Date(line.time).toISOString()}> · {clockTime(line.time)}</time>}
+              {line.pending && <span class="pending"> · sending…</span>}
+            </span>
+            <span class="text">
+              <Linkified text={line.text} />
+            </span>
+            {line.failed && (
+              <span class="failed" role="alert">
+                Not sent: {line.failed}
+              </span>
+            )}
+          </li>
+        ) : (
+          <li key={line.key} class="notice">
+            {line.text}
+          </li>
+        ),
+      )}
+      </ol>
+    </div>
+  );
+}

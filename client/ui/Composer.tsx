@@ -1,0 +1,45 @@
+import { useSignal } from "@preact/signals";
+import { LIMITS } from "../../worker/protocol";
+
+/**
+ * The message box: Enter sends, Shift+Enter starts a new line. When sending
+ * is not possible the box is disabled and the reason is shown beside it.
+ */
+export function Composer({ onSend, disabledReason, label = "Message" }: { onSend(text: string): void; disabledReason?: string; label?: string }) {
+  const text = useSignal("");
+  const tooLong = text.value.length > LIMITS.textChars;
+  const submit = (e?: Event) => {
+    e?.preventDefault();
+    if (disabledReason || tooLong || !text.value.trim()) return;
+    onSend(text.value);
+    text.value = "";
+  };
+  return (
+    <form class="composer" onSubmit={submit}>
+      {disabledReason && (
+        <p class="disabled-reason" role="status">
+          {disabledReason}
+        </p>
+      )}
+      <textarea
+        aria-label={label}
+        rows={2}
+        value={text.value}
+        disabled={!!disabledReason}
+        aria-invalid={tooLong}
+        onInput={(e) => (text.value = e.currentTarget.value)}
+        onKeyDown={(e) => {
+          if (e.key === "Enter" && !e.shiftKey && !e.isComposing) submit(e);
+        }}
+      />
+      {tooLong && (
+        <p class="error" role="alert">
+          A message can be at most {LIMITS.textChars} characters ({text.value.length} now).
+        </p>
+      )}
+      <button type="submit" disabled={!!disabledReason || tooLong}>
+        Send
+      </button>
+    </form>
+  );
+}

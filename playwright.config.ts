@@ -1,0 +1,33 @@
+import { existsSync } from "node:fs";
+import { defineConfig } from "@playwright/test";
+
+const port = Number(process.env.E2E_PORT ?? 8799);
+export const baseURL = `http://127.0.0.1:${port}`;
+
+// Playwright cannot download its own browser here: use the system Chromium.
+const executablePath = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
+
+export default defineConfig({
+  testDir: "test/e2e",
+  timeout: 30_000,
+  expect: { timeout: 7_000 },
+  workers: 2,
+  forbidOnly: !!process.env.CI,
+  reporter: [["list"]],
+  use: {
+    baseURL,
+    browserName: "chromium",
+    acceptDownloads: true,
+    launchOptions: {
+      executablePath,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    },
+  },
+  webServer: {
+    command: "node test/harness/server.ts",
+    url: `${baseURL}/`,
+    reuseExistingServer: false,
+    stdout: "ignore",
+    env: { PORT: String(port), LEAVE_GRACE_SECONDS: "2", SESSION_SECRET: "e2e-secret-not-for-production" },
+  },
+});

@@ -1,0 +1,93 @@
+/**
+ * Builds a provider's private dashboard link: `<base>/provider#k=<token>`.
+ * The token rides in the URL fragment, so it never reaches a server log.
+ */
+import * as v from "valibot";
+import { PROVIDER_LINK_TTL, RoomId, signProvider } from "../../worker/tokens.ts";
+
+export const DEFAULT_PORT = 8787;
+export const NAME_MAX = 60;
+export const DEFAULT_DAYS = PROVIDER_LINK_TTL / 86400;
+
+export interface ProviderLinkOptions {
+  secret: string;
+  room: string;
+  name: string;
+  /** Link lifetime in days; defaults to PROVIDER_LINK_TTL. */
+  days?: number;
+  /** Origin (and optional path prefix) the app is served from. */
+  baseUrl: string;
+}
+
+/** Raised for input the user can fix; the message is meant to be shown as is. */
+export class UsageError extends Error {
+  name = "UsageError";
+}
+
+/** The port a local server uses: PORT, else 8787. Throws UsageError if PORT is not a port number. */
+export function localPort(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.PORT;
+  if (raw === undefined || raw === "") return DEFAULT_PORT;
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new UsageError(`PORT must be a port number (1-65535), got "${raw}".`);
+  }
+  return port;
+}
+
+/** PUBLIC_URL (for a deployed Worker) without trailing slashes, else http://localhost:PORT. */
+export function baseUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  const pub = env.PUBLIC_URL;
+  if (pub) {
+    let url: URL;
+    try {
+      url = new URL(pub);
+    } catch {
+      throw new UsageError(`PUBLIC_URL must be an absolute http(s) URL, got "${pub}".`);
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") {
+      throw new UsageError(`PUBLIC_URL must be an absolute http(s) URL, got "${pub}".`);
+    }
+    if (url.search || url.hash) throw new UsageError(`PUBLIC_URL must not have a query or fragment, got "${pub}".`);
+    return url.href.replace(/\/+$/, "");
+  }
+  return `http://localhost:${localPort(env)}`;
+}
+
+export function validateRoom(room: string): string {
+  if (!v.is(RoomId, room)) {
+    throw new UsageError(
+      `Invalid room "${room}": use 1-64 lowercase letters, digits and hyphens, not starting or ending with a hyphen (e.g. "demo", "dr-smith").`,
+    );
+  }
+  return room;
+}
+
+/** Trims the name and checks it: 1-60 characters, no control characters (they could forge log lines). */
+export function validateName(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed.length < 1 || trimmed.length > NAME_MAX) {
+    throw new UsageError(`Invalid provider name: it must be 1-${NAME_MAX} characters (got ${trimmed.length}).`);
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(trimmed)) {
+    throw new UsageError("Invalid provider name: it must not contain line breaks or other control characters.");
+  }
+  return trimmed;
+}
+
+export function validateDays(days: number): number {
+  if (!Number.isFinite(days) || days <= 0) {
+    throw new UsageError(`--days must be a positive number of days, got "${days}".`);
+  }
+  return days;
+}
+
+/** Signs a provider token and returns the dashboard URL. */
+export async function providerLink(opts: ProviderLinkOptions): Promise<string> {
+  const room = validateRoom(opts.room);
+  const name = validateName(opts.name);
+  const ttl = opts.days === undefined ? PROVIDER_LINK_TTL : Math.max(1, Math.round(validateDays(opts.days) * 86400));
+  const token = await signProvider(opts.secret, room, name, ttl);
+  return `${opts.baseUrl.replace(/\/+$/, "")}/provider#k=${token}`;
+}

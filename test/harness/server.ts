@@ -1,0 +1,83 @@
+/**
+ * Runs the built worker (dist/) in workerd through Miniflare, in this
+ * process: the same code `npm start` serves, with test settings. Used by the
+ * browser tests and the benchmarks. Run directly to serve until killed:
+ *   node test/harness/server.ts   (PORT, SESSION_SECRET, LEAVE_GRACE_SECONDS)
+ */
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Log, LogLevel, Miniflare, convertV4MiniflareOptions } from "miniflare";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+export interface ServerOptions {
+  port: number;
+  vars?: Record<string, string>;
+  /** Receives every line the worker logs. */
+  onLog?: (line: string) => void;
+}
+
+class ForwardLog extends Log {
+  private readonly sink: (line: string) => void;
+  constructor(sink: (line: string) => void) {
+    super(LogLevel.INFO);
+    this.sink = sink;
+  }
+  override log(message: string): void {
+    this.sink(message);
+  }
+}
+
+export async function startServer({ port, vars = {}, onLog }: ServerOptions) {
+  const built = JSON.parse(readFileSync(resolve(root, "dist/queue_chat/wrangler.json"), "utf8")) as {
+    compatibility_date: string;
+    compatibility_flags: string[];
+    vars: Record<string, string>;
+  };
+  const mf = new Miniflare(convertV4MiniflareOptions({
+    host: "127.0.0.1",
+    port,
+    log: onLog ? new ForwardLog(onLog) : new Log(LogLevel.WARN),
+    logRequests: false,
+    // Never fetch the request.cf object from the internet.
+    cf: false,
+    workers: [
+      {
+    name: "queue-chat",
+    modules: true,
+    modulesRoot: resolve(root, "dist/queue_chat"),
+    scriptPath: resolve(root, "dist/queue_chat/index.js"),
+    compatibilityDate: built.compatibility_date,
+    compatibilityFlags: built.compatibility_flags,
+    durableObjects: { ROOMS: "RoomDO" },
+    bindings: { ...built.vars, SESSION_SECRET: "e2e-secret-not-for-production", ...vars },
+    assets: {
+      directory: resolve(root, "dist/client"),
+      binding: "ASSETS",
+      routerConfig: { invoke_user_worker_ahead_of_assets: true, has_user_worker: true },
+      assetConfig: { not_found_handling: "single-page-application" },
+    },
+      },
+    ],
+  }));
+  const url = await mf.ready;
+  return { url: url.href.replace(/\/$/, ""), mf, stop: () => mf.dispose() };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const server = await startServer({
+    port: Number(process.env.PORT ?? 8799),
+    vars: Object.fromEntries(
+      ["SESSION_SECRET", "LEAVE_GRACE_SECONDS", "ROOM_CAPACITY"].filter((k) => process.env[k]).map((k) => [k, process.env[k]!]),
+    ),
+    onLog: (line) => process.stdout.write(`${line}\n`),
+  });
+  process.stdout.write(`test server on ${server.url}\n`);
+  const stop = async () => {
+    await server.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}

@@ -1,0 +1,150 @@
+import { describe, expect, it } from "vitest";
+import { env } from "cloudflare:workers";
+import { signProvider } from "../../worker/tokens";
+import { api, checkIn, freshRoom, postJson, providerCookie } from "./helpers";
+
+describe("patient check-in", () => {
+  it("a patient checks in with a name and gets an HttpOnly session cookie scoped to the room", async () => {
+    const room = freshRoom();
+    const before = Date.now();
+
+    const res = await postJson(`/api/rooms/${room}/check-in`, { name: "  Ana Lima  " });
+
+    expect(res.status).toBe(200);
+    const body = await res.json<{ id: string; name: string; checkedInAt: number }>();
+    expect(body.name).toBe("Ana Lima");
+    expect(body.id).toMatch(/^[A-Za-z0-9_-]{16,}$/);
+    expect(body.checkedInAt).toBeGreaterThanOrEqual(before);
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith("qc_patient="));
+    expect(cookie).toContain(`Path=/api/rooms/${room}`);
+    expect(cookie).toContain("HttpOnly");
+    expect(cookie).toContain("SameSite=Strict");
+    expect(cookie).not.toMatch(/Max-Age|Expires/i);
+    expect(res.headers.get("Cache-Control")).toBe("no-store");
+  });
+
+  it.each([
+    ["too short", "A", "Please enter at least 2 characters."],
+    ["blank", "     ", "Please enter at least 2 characters."],
+    ["too long", "x".repeat(61), "Please use at most 60 characters."],
+    ["with control characters", "Ana\u0007Lima", "Please use letters, numbers and punctuation only."],
+  ])("a name that is %s is refused with 400 and a clear error", async (_case, name, error) => {
+    const res = await postJson(`/api/rooms/${freshRoom()}/check-in`, { name });
+
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error });
+    expect(res.headers.getSetCookie()).toEqual([]);
+  });
+
+  it("a name of exactly 60 characters is accepted", async () => {
+    const res = await postJson(`/api/rooms/${freshRoom()}/check-in`, { name: "y".repeat(60) });
+
+    expect(res.status).toBe(200);
+  });
+
+  it("a check-in without a name is refused with 400", async () => {
+    const res = await postJson(`/api/rooms/${freshRoom()}/check-in`, {});
+
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: expect.any(String) });
+  });
+
+  it.each(["Upper-Case", "under_score", "-leading-hyphen", "x".repeat(65)])(
+    "a room id like %s is refused with 400",
+    async (room) => {
+      const res = await postJson(`/api/rooms/${room}/check-in`, { name: "Ana Lima" });
+
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({ error: "That waiting room link is not valid." });
+    },
+  );
+});
+
+describe("the patient's own session", () => {
+  it("/me answers who the cookie belongs to", async () => {
+    const room = freshRoom();
+    const ana = await checkIn(room, "Ana Lima");
+
+    const res = await api(`/api/rooms/${room}/me`, { headers: { Cookie: ana.cookie } });
+
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ id: ana.id, name: "Ana Lima", checkedInAt: ana.checkedInAt });
+  });
+
+  it("/me without a cookie is 401", async () => {
+    const res = await api(`/api/rooms/${freshRoom()}/me`);
+
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ error: "Not checked in." });
+  });
+
+  it("/me with another room's cookie or a forged one is 401", async () => {
+    const room = freshRoom();
+    const elsewhere = await checkIn(freshRoom("other"), "Ana Lima");
+
+    const wrongRoom = await api(`/api/rooms/${room}/me`, { headers: { Cookie: elsewhere.cookie } });
+    const forged = await api(`/api/rooms/${room}/me`, { headers: { Cookie: `${elsewhere.cookie}x` } });
+
+    expect(wrongRoom.status).toBe(401);
+    expect(forged.status).toBe(401);
+  });
+
+  it("leaving the session clears the cookie", async () => {
+    const room = freshRoom();
+    const ana = await checkIn(room, "Ana Lima");
+
+    const res = await api(`/api/rooms/${room}/me`, { method: "DELETE", headers: { Cookie: ana.cookie } });
+
+    expect(res.status).toBe(204);
+    expect(res.headers.getSetCookie().find((c) => c.startsWith("qc_patient="))).toMatch(/Max-Age=0|Expires=/);
+  });
+});
+
+describe("provider sign-in", () => {
+  it("a provider link token is exchanged for a session cookie that /api/provider/me recognises", async () => {
+    const room = freshRoom();
+    const cookie = await providerCookie(room, "Dr. Rivera");
+
+    const res = await api("/api/provider/me", { headers: { Cookie: cookie } });
+
+    expect(await res.json()).toEqual({ room, name: "Dr. Rivera" });
+  });
+
+  it("a forged provider token is refused with 401", async () => {
+    const res = await api("/api/provider/session", { method: "POST", headers: { Authorization: "Bearer not.a.token" } });
+
+    expect(res.status).toBe(401);
+    expect(res.headers.getSetCookie()).toEqual([]);
+  });
+
+  it("a patient's cookie is not a provider session", async () => {
+    const room = freshRoom();
+    const ana = await checkIn(room, "Ana Lima");
+    const token = ana.cookie.slice("qc_patient=".length);
+
+    const asBearer = await api("/api/provider/session", { method: "POST", headers: { Authorization: `Bearer ${token}` } });
+    const asCookie = await api("/api/provider/me", { headers: { Cookie: `qc_provider=${token}` } });
+
+    expect(asBearer.status).toBe(401);
+    expect(asCookie.status).toBe(401);
+  });
+
+  it("the provider cookie is HttpOnly and scoped to the API", async () => {
+    const token = await signProvider(env.SESSION_SECRET, freshRoom(), "Dr. Rivera", 3600);
+
+    const res = await api("/api/provider/session", { method: "POST", headers: { Authorization: `Bearer ${token}` } });
+
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith("qc_provider="));
+    expect(cookie).toContain("Path=/api");
+    expect(cookie).toContain("HttpOnly");
+    expect(cookie).toContain("SameSite=Strict");
+  });
+
+  it("an expired provider link is refused with 401", async () => {
+    const token = await signProvider(env.SESSION_SECRET, freshRoom(), "Dr. Rivera", -60);
+
+    const res = await api("/api/provider/session", { method: "POST", headers: { Authorization: `Bearer ${token}` } });
+
+    expect(res.status).toBe(401);
+  });
+});

@@ -1,0 +1,224 @@
+/**
+ * Real HTTP and WebSocket round trips through the worker, inside workerd.
+ * Every wait has a timeout; nothing sleeps.
+ */
+import { env, exports } from "cloudflare:workers";
+import { expect } from "vitest";
+import { PROTOCOL_VERSION, type ServerMessage, type ServerMessageOf } from "../../worker/protocol";
+import { signProvider } from "../../worker/tokens";
+
+export const ORIGIN = "http://example.com";
+const WAIT_MS = 3_000;
+
+/** A room id no other test uses, so every test gets its own Durable Object. */
+export function freshRoom(label = "room"): string {
+  return `${label}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+export function api(path: string, init?: RequestInit): Promise<Response> {
+  return exports.default.fetch(new Request(ORIGIN + path, init));
+}
+
+export function postJson(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return api(path, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: JSON.stringify(body) });
+}
+
+/** `name=value` of one cookie from a response's Set-Cookie, ready for a Cookie header. */
+export function cookieFrom(res: Response, name: string): string {
+  const header = res.headers.getSetCookie().find((c) => c.startsWith(`${name}=`));
+  if (!header) throw new Error(`no ${name} cookie in the response`);
+  return header.split(";")[0]!;
+}
+
+export interface CheckedIn {
+  id: string;
+  name: string;
+  checkedInAt: number;
+  cookie: string;
+}
+
+export async function checkIn(room: string, name: string): Promise<CheckedIn> {
+  const res = await postJson(`/api/rooms/${room}/check-in`, { name });
+  expect(res.status).toBe(200);
+  const body = await res.json<Omit<CheckedIn, "cookie">>();
+  return { ...body, cookie: cookieFrom(res, "qc_patient") };
+}
+
+/** Signs a provider link for `room` and exchanges it for the session cookie, as the dashboard does. */
+export async function providerCookie(room: string, name = "Dr. Rivera"): Promise<string> {
+  const token = await signProvider(env.SESSION_SECRET, room, name, 3600);
+  const res = await api("/api/provider/session", { method: "POST", headers: { Authorization: `Bearer ${token}` } });
+  expect(res.status).toBe(200);
+  return cookieFrom(res, "qc_provider");
+}
+
+/** Asks for a WebSocket upgrade; returns the response (which may be a refusal). */
+export function upgrade(room: string, cookie?: string, opts: { as?: "provider"; origin?: string | null } = {}): Promise<Response> {
+  const headers: Record<string, string> = { Upgrade: "websocket" };
+  const origin = opts.origin === undefined ? ORIGIN : opts.origin;
+  if (origin !== null) headers.Origin = origin;
+  if (cookie) headers.Cookie = cookie;
+  return api(`/api/rooms/${room}/ws${opts.as ? `?as=${opts.as}` : ""}`, { headers });
+}
+
+const open = new Set<Socket>();
+
+export interface WaitOptions {
+  timeoutMs?: number;
+  /** Only consider messages from this index on (see `Socket.mark`). */
+  from?: number;
+}
+
+/** One browser page's socket: everything it received, and waits on it. */
+export class Socket {
+  readonly received: ServerMessage[] = [];
+  readonly raw: string[] = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+  private readonly ws: WebSocket;
+  private listeners = new Set<() => void>();
+
+  constructor(ws: WebSocket) {
+    this.ws = ws;
+    ws.accept();
+    open.add(this);
+    ws.addEventListener("message", (event) => {
+      const data = event.data as string;
+      this.raw.push(data);
+      this.received.push(JSON.parse(data) as ServerMessage);
+      for (const notify of [...this.listeners]) notify();
+    });
+    this.closed = new Promise((resolve) => {
+      ws.addEventListener("close", (event) => {
+        open.delete(this);
+        resolve({ code: event.code, reason: event.reason });
+      });
+    });
+  }
+
+  send(frame: object): void {
+    this.ws.send(JSON.stringify(frame));
+  }
+
+  sendRaw(data: string | ArrayBuffer | ArrayBufferView): void {
+    this.ws.send(data);
+  }
+
+  hello(resume?: { epoch: string; cursors: Record<string, number> }): Promise<ServerMessageOf<"welcome">> {
+    this.send({ type: "hello", v: PROTOCOL_VERSION, ...(resume ? { resume } : {}) });
+    return this.waitForType("welcome");
+  }
+
+  /**
+   * The first message received (from index `from` on) or still to come that
+   * matches; rejects after `timeoutMs`.
+   */
+  waitFor(match: (m: ServerMessage) => boolean, opts: WaitOptions = {}): Promise<ServerMessage> {
+    const { timeoutMs = WAIT_MS, from = 0 } = opts;
+    const find = () => this.received.slice(from).find(match);
+    const found = find();
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const hit = find();
+        if (!hit) return;
+        done();
+        resolve(hit);
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(this.received.map((m) => m.type))}`));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        this.listeners.delete(check);
+      };
+      this.listeners.add(check);
+    });
+  }
+
+  waitForType<T extends ServerMessage["type"]>(
+    type: T,
+    match: (m: ServerMessageOf<T>) => boolean = () => true,
+    opts?: WaitOptions,
+  ): Promise<ServerMessageOf<T>> {
+    return this.waitFor((m) => m.type === type && match(m as ServerMessageOf<T>), opts) as Promise<ServerMessageOf<T>>;
+  }
+
+  /** How many messages have arrived so far: pass as `from` to wait only for later ones. */
+  mark(): number {
+    return this.received.length;
+  }
+
+  /**
+   * Waits until everything the room sent this socket before now has arrived:
+   * a socket's frames are ordered, so the answer to a ping comes after them.
+   */
+  async settle(): Promise<void> {
+    const from = this.mark();
+    this.send({ type: "ping" });
+    await this.waitForType("pong", () => true, { from });
+  }
+
+  async waitForClose(timeoutMs = WAIT_MS): Promise<{ code: number; reason: string }> {
+    let timer = 0;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`socket not closed within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([this.closed, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  of<T extends ServerMessage["type"]>(type: T): ServerMessageOf<T>[] {
+    return this.received.filter((m): m is ServerMessageOf<T> => m.type === type);
+  }
+
+  close(): void {
+    open.delete(this);
+    try {
+      this.ws.close(1000, "test done");
+    } catch {
+      // already closed
+    }
+  }
+}
+
+export async function connect(room: string, cookie: string, opts: { as?: "provider" } = {}): Promise<Socket> {
+  const res = await upgrade(room, cookie, opts);
+  expect(res.status).toBe(101);
+  if (!res.webSocket) throw new Error("no WebSocket in the upgrade response");
+  return new Socket(res.webSocket);
+}
+
+export interface Joined {
+  socket: Socket;
+  welcome: ServerMessageOf<"welcome">;
+}
+
+export interface JoinedPatient extends Joined {
+  patient: CheckedIn;
+}
+
+/** Checks in, opens the waiting-room socket and says hello. */
+export async function joinAsPatient(room: string, name: string): Promise<JoinedPatient> {
+  const patient = await checkIn(room, name);
+  const socket = await connect(room, patient.cookie);
+  return { patient, socket, welcome: await socket.hello() };
+}
+
+/** Opens the provider dashboard's socket: a fresh page unless `resume` is given. */
+export async function joinAsProvider(
+  room: string,
+  opts: { name?: string; cookie?: string; resume?: { epoch: string; cursors: Record<string, number> } } = {},
+): Promise<Joined> {
+  const cookie = opts.cookie ?? (await providerCookie(room, opts.name));
+  const socket = await connect(room, cookie, { as: "provider" });
+  return { socket, welcome: await socket.hello(opts.resume) };
+}
+
+/** For afterEach: closes every socket a test left open. */
+export function closeAllSockets(): void {
+  for (const socket of [...open]) socket.close();
+}

@@ -1,0 +1,46 @@
+import { Hono } from "hono";
+import { secureHeaders } from "hono/secure-headers";
+import { patientRoutes } from "./routes/patient";
+import { providerRoutes } from "./routes/provider";
+import { socketRoutes } from "./routes/socket";
+
+export const app = new Hono<{ Bindings: Env }>();
+
+app.use(
+  secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", "data:"],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+    referrerPolicy: "no-referrer",
+    xFrameOptions: "DENY",
+    permissionsPolicy: { camera: [], microphone: [], geolocation: [], payment: [], usb: [] },
+  }),
+);
+
+// Pages and API answers may show names; no cache may keep them. Hashed
+// assets under /assets/ are code only.
+app.use(async (c, next) => {
+  await next();
+  if (!c.req.path.startsWith("/assets/")) c.header("Cache-Control", "no-store");
+});
+
+app.route("/api/rooms/:room", patientRoutes);
+app.route("/api/rooms/:room", socketRoutes);
+app.route("/api/provider", providerRoutes);
+app.all("/api/*", (c) => c.json({ error: "Not found." }, 404));
+
+app.onError((_err, c) => c.json({ error: "Something went wrong. Please try again." }, 500));
+
+app.get("*", async (c) => {
+  const asset = await c.env.ASSETS.fetch(c.req.raw);
+  // Asset responses have immutable headers; copy so the middleware can add ours.
+  return new Response(asset.body, asset);
+});

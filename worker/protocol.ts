@@ -1,0 +1,182 @@
+/**
+ * The wire protocol between browsers and a room, both ways. This module is
+ * the single source of truth: the worker parses every client frame with the
+ * schemas below, and the client imports the same types and limits.
+ *
+ * The server decides identity, role, sequence numbers and time. Nothing a
+ * client sends can set them.
+ */
+import * as v from "valibot";
+
+/** Bumped on any incompatible change; checked in the first frame. */
+export const PROTOCOL_VERSION = 1;
+
+export const LIMITS = {
+  /** Larger frames close the socket with 1009. */
+  frameBytes: 64 * 1024,
+  textChars: 4000,
+  nameMin: 2,
+  nameMax: 60,
+  clientIdChars: 64,
+  idChars: 64,
+} as const;
+
+/** WebSocket close codes the client acts on. */
+export const CLOSE = {
+  normal: 1000,
+  policy: 1008,
+  tooBig: 1009,
+  /** The patient left or was removed: do not reconnect. */
+  left: 4001,
+  /** Protocol version mismatch: reload the page. */
+  version: 4002,
+} as const;
+
+const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.idChars));
+const ClientId = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.clientIdChars));
+const Text = v.pipe(
+  v.string(),
+  v.maxLength(LIMITS.textChars, `A message can be at most ${LIMITS.textChars} characters.`),
+  v.check((s) => s.trim().length > 0, "A message cannot be empty."),
+);
+const Seq = v.pipe(v.number(), v.integer(), v.minValue(0));
+
+/** A display name: trimmed, 2–60 characters, no control characters. */
+export const DisplayName = v.pipe(
+  v.string(),
+  v.trim(),
+  v.minLength(LIMITS.nameMin, `Please enter at least ${LIMITS.nameMin} characters.`),
+  v.maxLength(LIMITS.nameMax, `Please use at most ${LIMITS.nameMax} characters.`),
+  // eslint-disable-next-line no-control-regex
+  v.regex(/^[^\u0000-\u001f\u007f]*$/, "Please use letters, numbers and punctuation only."),
+);
+
+// ---- client → server -------------------------------------------------------
+
+export const ClientMessage = v.variant("type", [
+  v.strictObject({
+    type: v.literal("hello"),
+    v: v.number(),
+    /**
+     * Present when a page reconnects after a blip: the room epoch it knew and,
+     * per conversation, the last sequence number it holds. Absent on a fresh
+     * page, which starts with an empty conversation.
+     */
+    resume: v.optional(
+      v.strictObject({
+        epoch: v.pipe(v.string(), v.maxLength(LIMITS.idChars)),
+        cursors: v.pipe(v.record(Id, Seq), v.check((r) => Object.keys(r).length <= 20000)),
+      }),
+    ),
+  }),
+  /** Patients omit `to`; providers name the patient. */
+  v.strictObject({ type: v.literal("send"), cid: ClientId, text: Text, to: v.optional(Id) }),
+  v.strictObject({ type: v.literal("broadcast"), cid: ClientId, text: Text }),
+  /** Erase a conversation up to and including `upto` (what the provider has seen). */
+  v.strictObject({ type: v.literal("erase"), patient: Id, upto: Seq }),
+  v.strictObject({ type: v.literal("leave") }),
+  v.strictObject({ type: v.literal("ping") }),
+]);
+export type ClientMessage = v.InferOutput<typeof ClientMessage>;
+
+export type ParseResult =
+  | { ok: true; message: ClientMessage }
+  | { ok: false; error: ErrorMessage };
+
+/**
+ * Parses one frame from a client. Never throws, never echoes the input:
+ * errors say what was wrong in general terms only.
+ */
+export function parseClientFrame(data: unknown): ParseResult {
+  if (typeof data !== "string") return fail("bad_frame", "Frames must be JSON text.");
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    return fail("bad_frame", "That frame was not valid JSON.");
+  }
+  const result = v.safeParse(ClientMessage, json);
+  if (result.success) return { ok: true, message: result.output };
+  const textIssue = result.issues.find((i) => i.path?.[0]?.key === "text");
+  if (textIssue) return fail("bad_text", textIssue.message, cidOf(json));
+  return fail("bad_frame", "That frame is not a message this room understands.");
+}
+
+function cidOf(json: unknown): string | undefined {
+  const cid = (json as { cid?: unknown } | null)?.cid;
+  return typeof cid === "string" && cid.length <= LIMITS.clientIdChars ? cid : undefined;
+}
+
+function fail(code: ErrorCode, message: string, cid?: string): ParseResult {
+  return { ok: false, error: { type: "error", code, message, ...(cid ? { cid } : {}) } };
+}
+
+// ---- server → client -------------------------------------------------------
+
+export type Role = "provider" | "patient";
+export type PatientStatus = "waiting" | "away";
+
+export interface PatientInfo {
+  id: string;
+  name: string;
+  /** Server time (ms since epoch) of check-in; the queue is ordered by it. */
+  checkedInAt: number;
+  /** "away": the socket dropped and the grace period is running. */
+  status: PatientStatus;
+}
+
+/** One chat message, as the server recorded it. */
+export interface ChatMessage {
+  type: "msg";
+  /** The conversation: always the patient's id. */
+  patient: string;
+  seq: number;
+  cid: string;
+  from: Role;
+  name: string;
+  text: string;
+  time: number;
+  /** Set when the provider sent it to everyone waiting. */
+  broadcast?: true;
+}
+
+export type ErrorCode =
+  | "bad_frame"
+  | "bad_text"
+  | "hello_required"
+  | "version"
+  | "forbidden"
+  | "no_recipient"
+  | "recipient_left"
+  | "rate_limited";
+
+export interface ErrorMessage {
+  type: "error";
+  code: ErrorCode;
+  message: string;
+  cid?: string;
+}
+
+export type ServerMessage =
+  | {
+      type: "welcome";
+      v: number;
+      /** Changes when the room's memory was reset (a deploy, an eviction). */
+      epoch: string;
+      room: string;
+      role: Role;
+      self: { id: string; name: string };
+      /** Server clock, so clients can show waiting times without clock skew. */
+      now: number;
+      providerOnline: boolean;
+    }
+  | { type: "queue"; patients: PatientInfo[] }
+  | { type: "patient"; patient: PatientInfo }
+  | { type: "patient_left"; id: string }
+  | ChatMessage
+  | { type: "erased"; patient: string; upto: number }
+  | { type: "provider"; online: boolean }
+  | { type: "pong" }
+  | ErrorMessage;
+
+export type ServerMessageOf<T extends ServerMessage["type"]> = Extract<ServerMessage, { type: T }>;

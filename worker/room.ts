@@ -1,0 +1,397 @@
+import { Conversation } from "./conversation";
+import {
+  CLOSE,
+  LIMITS,
+  PROTOCOL_VERSION,
+  parseClientFrame,
+  type ClientMessage,
+  type ErrorCode,
+  type PatientInfo,
+  type Role,
+  type ServerMessage,
+} from "./protocol";
+import { TokenBucket } from "./rate-limit";
+
+/** The least a socket must do; the Durable Object adapts a WebSocket to it. */
+export interface Peer {
+  send(data: string): void;
+  close(code: number, reason: string): void;
+}
+
+/** Who is on a socket, as the worker verified it from a signed token. */
+export interface Identity {
+  role: Role;
+  id: string;
+  name: string;
+  /** Patients only: the check-in time, which orders the queue. */
+  checkedInAt?: number;
+}
+
+export interface Clock {
+  now(): number;
+  /** Returns a function that cancels the timer. */
+  setTimeout(fn: () => void, ms: number): () => void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout(fn, ms) {
+    const t = setTimeout(fn, ms);
+    return () => clearTimeout(t);
+  },
+};
+
+/** Ids only: audit events never carry names or message text. */
+export interface AuditEvent {
+  event: "joined" | "left" | "erased";
+  room: string;
+  participant: string;
+  role: Role;
+}
+
+export interface RoomOptions {
+  name: string;
+  /** How long a patient whose sockets all dropped keeps their place. */
+  graceMs: number;
+  /** Most patients in the queue at once. */
+  capacity: number;
+  clock?: Clock;
+  epoch?: string;
+  /** Frames a connection may send at once, and refilled per second. */
+  burst?: number;
+  perSecond?: number;
+  audit?: (event: AuditEvent) => void;
+}
+
+type Resume = NonNullable<Extract<ClientMessage, { type: "hello" }>["resume"]>;
+
+export type AdmitResult = { ok: true } | { ok: false; reason: "full" };
+
+interface Patient {
+  info: PatientInfo;
+  conns: Set<Conn>;
+  convo: Conversation;
+  cancelLeave?: () => void;
+}
+
+/** One socket in the room. */
+export interface Connection {
+  readonly identity: Identity;
+  /** Feed one frame from the socket. */
+  receive(data: unknown): void;
+  /** Tell the room the socket has closed. */
+  closed(): void;
+}
+
+/**
+ * A waiting room: the patient queue and one conversation per patient with
+ * the provider. Plain TypeScript with no runtime dependency, so it is tested
+ * without workerd; the Durable Object only wires sockets to it.
+ */
+export class Room {
+  readonly name: string;
+  readonly epoch: string;
+  private readonly opts: Required<Omit<RoomOptions, "audit" | "epoch">> & Pick<RoomOptions, "audit">;
+  private readonly patients = new Map<string, Patient>();
+  private readonly providers = new Set<Conn>();
+
+  constructor(options: RoomOptions) {
+    this.name = options.name;
+    this.epoch = options.epoch ?? crypto.randomUUID();
+    this.opts = { clock: systemClock, burst: 30, perSecond: 10, ...options };
+  }
+
+  get patientCount(): number {
+    return this.patients.size;
+  }
+
+  /** Puts a checked-in patient in the queue; they then have the grace period to connect. */
+  admit(identity: Identity): AdmitResult {
+    if (this.patients.has(identity.id)) return { ok: true };
+    if (this.patients.size >= this.opts.capacity) return { ok: false, reason: "full" };
+    const patient: Patient = {
+      info: {
+        id: identity.id,
+        name: identity.name,
+        checkedInAt: identity.checkedInAt ?? this.opts.clock.now(),
+        status: "waiting",
+      },
+      conns: new Set(),
+      convo: new Conversation(identity.id),
+    };
+    this.patients.set(identity.id, patient);
+    this.startLeaveTimer(patient);
+    this.toProviders({ type: "patient", patient: patient.info });
+    this.audit("joined", identity);
+    return { ok: true };
+  }
+
+  connect(peer: Peer, identity: Identity): Connection {
+    return new Conn(this, peer, identity, new TokenBucket(this.opts.burst, this.opts.perSecond, this.now()));
+  }
+
+  /** A snapshot of the queue, oldest check-in first. */
+  queue(): PatientInfo[] {
+    return [...this.patients.values()].map((p) => p.info).sort((a, b) => a.checkedInAt - b.checkedInAt);
+  }
+
+  // ---- called by connections ------------------------------------------------
+
+  /** @internal */
+  now(): number {
+    return this.opts.clock.now();
+  }
+
+  /**
+   * @internal A socket said hello. `resume` is honoured only for this room's
+   * epoch; otherwise the page is treated as fresh.
+   */
+  hello(conn: Conn, resume?: Resume): void {
+    const { identity } = conn;
+    const cursors = resume?.epoch === this.epoch ? resume.cursors : undefined;
+    if (identity.role === "provider") return this.providerJoined(conn, cursors);
+    let patient = this.patients.get(identity.id);
+    if (!patient) {
+      // A valid token for a patient this room does not know: the room's
+      // memory was reset, or the grace period ran out. Re-admit them at
+      // their original check-in time.
+      if (!this.admit(identity).ok) {
+        conn.error("forbidden", "The waiting room is full. Please try again later.");
+        conn.peer.close(CLOSE.left, "full");
+        return;
+      }
+      patient = this.patients.get(identity.id)!;
+    }
+    patient.cancelLeave?.();
+    patient.cancelLeave = undefined;
+    patient.conns.add(conn);
+    conn.ready = true;
+    conn.send(this.welcome(identity));
+    // A fresh page starts empty; a resuming one gets what it missed.
+    if (cursors) this.catchUp(conn, patient.convo, cursors[identity.id] ?? 0);
+    if (patient.info.status !== "waiting") {
+      patient.info = { ...patient.info, status: "waiting" };
+      this.toProviders({ type: "patient", patient: patient.info });
+    }
+  }
+
+  private providerJoined(conn: Conn, cursors?: Record<string, number>): void {
+    const wasOnline = this.providers.size > 0;
+    // A fresh provider page erases what the previous page had been shown;
+    // what no provider page has seen yet is kept and delivered now.
+    if (!cursors) for (const patient of this.patients.values()) {
+      const { convo } = patient;
+      if (convo.deliveredToProvider > 0 && convo.erase(convo.deliveredToProvider) > 0) {
+        this.toPatient(patient, { type: "erased", patient: patient.info.id, upto: convo.deliveredToProvider });
+      }
+    }
+    this.providers.add(conn);
+    conn.ready = true;
+    conn.send(this.welcome(conn.identity));
+    conn.send({ type: "queue", patients: this.queue() });
+    for (const patient of this.patients.values()) {
+      this.catchUp(conn, patient.convo, cursors?.[patient.info.id] ?? 0);
+      patient.convo.deliveredToProvider = patient.convo.seq;
+    }
+    if (!wasOnline) this.toAllPatients({ type: "provider", online: true });
+  }
+
+  /** @internal */
+  handle(conn: Conn, msg: ClientMessage): void {
+    const { identity } = conn;
+    switch (msg.type) {
+      case "hello":
+        return conn.error("bad_frame", "Already connected.");
+      case "ping":
+        return conn.send({ type: "pong" });
+      case "send": {
+        if (identity.role === "patient") {
+          const patient = this.patients.get(identity.id);
+          if (!patient) return conn.error("recipient_left", "You are no longer in the waiting room.", msg.cid);
+          return this.deliver(patient, conn, msg.cid, msg.text);
+        }
+        if (!msg.to) return conn.error("no_recipient", "Choose a patient to send to.", msg.cid);
+        const patient = this.patients.get(msg.to);
+        if (!patient) return conn.error("recipient_left", "This patient has left the waiting room.", msg.cid);
+        return this.deliver(patient, conn, msg.cid, msg.text);
+      }
+      case "broadcast": {
+        if (identity.role !== "provider") return conn.error("forbidden", "Only the provider can do that.", msg.cid);
+        for (const patient of this.patients.values()) this.deliver(patient, conn, msg.cid, msg.text, true);
+        return;
+      }
+      case "erase": {
+        if (identity.role !== "provider") return conn.error("forbidden", "Only the provider can do that.");
+        const patient = this.patients.get(msg.patient);
+        const event: ServerMessage = { type: "erased", patient: msg.patient, upto: msg.upto };
+        if (patient) {
+          patient.convo.erase(msg.upto);
+          this.toPatient(patient, event);
+        }
+        this.toProviders(event);
+        this.audit("erased", { role: "patient", id: msg.patient });
+        return;
+      }
+      case "leave": {
+        if (identity.role !== "patient") return conn.error("forbidden", "Only a patient can leave the queue.");
+        return this.removePatient(identity.id);
+      }
+    }
+  }
+
+  /** @internal */
+  disconnected(conn: Conn): void {
+    if (conn.identity.role === "provider") {
+      if (this.providers.delete(conn) && this.providers.size === 0) {
+        this.toAllPatients({ type: "provider", online: false });
+      }
+      return;
+    }
+    const patient = this.patients.get(conn.identity.id);
+    if (!patient || !patient.conns.delete(conn) || patient.conns.size > 0) return;
+    patient.info = { ...patient.info, status: "away" };
+    this.toProviders({ type: "patient", patient: patient.info });
+    this.startLeaveTimer(patient);
+  }
+
+  // ---- internals ------------------------------------------------------------
+
+  private deliver(patient: Patient, sender: Conn, cid: string, text: string, broadcast = false): void {
+    const from = sender.identity;
+    // A page resends what it saw no echo for after a reconnect: apply it once,
+    // and echo the original (if not erased) to that page only.
+    const earlier = patient.convo.appliedSeq(from.role, cid);
+    if (earlier !== undefined) {
+      const kept = patient.convo.messages.find((m) => m.seq === earlier);
+      if (kept) sender.send(kept);
+      return;
+    }
+    const msg = patient.convo.append(from.role, from.name, cid, text, this.now(), broadcast);
+    this.toPatient(patient, msg);
+    this.toProviders(msg);
+    if (this.providers.size > 0) patient.convo.deliveredToProvider = msg.seq;
+  }
+
+  private catchUp(conn: Conn, convo: Conversation, cursor: number): void {
+    if (convo.erasedUpto > 0 && cursor > 0) conn.send({ type: "erased", patient: convo.patient, upto: convo.erasedUpto });
+    for (const msg of convo.after(cursor)) conn.send(msg);
+  }
+
+  private removePatient(id: string): void {
+    const patient = this.patients.get(id);
+    if (!patient) return;
+    patient.cancelLeave?.();
+    this.patients.delete(id);
+    for (const conn of patient.conns) conn.peer.close(CLOSE.left, "left");
+    this.toProviders({ type: "patient_left", id });
+    this.audit("left", patient.info);
+  }
+
+  private startLeaveTimer(patient: Patient): void {
+    patient.cancelLeave?.();
+    patient.cancelLeave = this.opts.clock.setTimeout(() => this.removePatient(patient.info.id), this.opts.graceMs);
+  }
+
+  private welcome(identity: Identity): ServerMessage {
+    return {
+      type: "welcome",
+      v: PROTOCOL_VERSION,
+      epoch: this.epoch,
+      room: this.name,
+      role: identity.role,
+      self: { id: identity.id, name: identity.name },
+      now: this.now(),
+      providerOnline: this.providers.size > 0,
+    };
+  }
+
+  private toProviders(msg: ServerMessage): void {
+    if (this.providers.size === 0) return;
+    const frame = JSON.stringify(msg);
+    for (const conn of this.providers) conn.sendRaw(frame);
+  }
+
+  private toPatient(patient: Patient, msg: ServerMessage): void {
+    if (patient.conns.size === 0) return;
+    const frame = JSON.stringify(msg);
+    for (const conn of patient.conns) conn.sendRaw(frame);
+  }
+
+  private toAllPatients(msg: ServerMessage): void {
+    const frame = JSON.stringify(msg);
+    for (const patient of this.patients.values()) for (const conn of patient.conns) conn.sendRaw(frame);
+  }
+
+  private audit(event: AuditEvent["event"], who: { id: string; role?: Role }): void {
+    this.opts.audit?.({ event, room: this.name, participant: who.id, role: who.role ?? "patient" });
+  }
+}
+
+class Conn implements Connection {
+  ready = false;
+  private open = true;
+  readonly room: Room;
+  readonly peer: Peer;
+  readonly identity: Identity;
+  private readonly bucket: TokenBucket;
+
+  constructor(room: Room, peer: Peer, identity: Identity, bucket: TokenBucket) {
+    this.room = room;
+    this.peer = peer;
+    this.identity = identity;
+    this.bucket = bucket;
+  }
+
+  receive(data: unknown): void {
+    if (!this.open) return;
+    if (typeof data === "string" && byteLength(data) > LIMITS.frameBytes) {
+      this.peer.close(CLOSE.tooBig, "frame too large");
+      return this.closed();
+    }
+    if (!this.bucket.take(this.room.now())) {
+      return this.error("rate_limited", "You are sending too fast. Please wait a moment.");
+    }
+    const parsed = parseClientFrame(data);
+    if (!parsed.ok) return this.send(parsed.error);
+    const msg = parsed.message;
+    if (!this.ready) {
+      if (msg.type !== "hello") return this.error("hello_required", "Say hello first.");
+      if (msg.v !== PROTOCOL_VERSION) {
+        this.error("version", "This page is out of date. Please reload it.");
+        this.peer.close(CLOSE.version, "version");
+        return this.closed();
+      }
+      return this.room.hello(this, msg.resume);
+    }
+    this.room.handle(this, msg);
+  }
+
+  closed(): void {
+    if (!this.open) return;
+    this.open = false;
+    if (this.ready) this.room.disconnected(this);
+  }
+
+  send(msg: ServerMessage): void {
+    this.sendRaw(JSON.stringify(msg));
+  }
+
+  sendRaw(frame: string): void {
+    if (!this.open) return;
+    try {
+      this.peer.send(frame);
+    } catch {
+      // The socket died under us; its close event will clean up.
+    }
+  }
+
+  error(code: ErrorCode, message: string, cid?: string): void {
+    this.send({ type: "error", code, message, ...(cid ? { cid } : {}) });
+  }
+}
+
+function byteLength(s: string): number {
+  // Every UTF-16 code unit is at most 3 UTF-8 bytes; only count when it matters.
+  if (s.length * 3 <= LIMITS.frameBytes) return s.length;
+  return new TextEncoder().encode(s).length;
+}
