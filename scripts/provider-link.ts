@@ -47,6 +47,7 @@ async function main(): Promise<void> {
   if (parsed.values.days !== undefined) {
     const raw = parsed.values.days.trim();
     days = raw === "" ? NaN : Number(raw);
+    if (!(days > 0) || !Number.isFinite(days)) fail(`--days must be a positive number of days, got "${parsed.values.days}".`);
   }
 
   const found = readSecret();

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { patientRoutes } from "./routes/patient";
 import { providerRoutes } from "./routes/provider";
@@ -37,7 +38,12 @@ app.route("/api/rooms/:room", socketRoutes);
 app.route("/api/provider", providerRoutes);
 app.all("/api/*", (c) => c.json({ error: "Not found." }, 404));
 
-app.onError((_err, c) => c.json({ error: "Something went wrong. Please try again." }, 500));
+// A client's mistake (e.g. a malformed JSON body) stays a 4xx; the input is never echoed.
+app.onError((err, c) =>
+  err instanceof HTTPException && err.status < 500
+    ? c.json({ error: "That request was not valid." }, err.status)
+    : c.json({ error: "Something went wrong. Please try again." }, 500),
+);
 
 app.get("*", async (c) => {
   const asset = await c.env.ASSETS.fetch(c.req.raw);

@@ -43,7 +43,7 @@ const Seq = v.pipe(v.number(), v.integer(), v.minValue(0));
 
 /** A display name: trimmed, 2–60 characters, no control characters. */
 export const DisplayName = v.pipe(
-  v.string(),
+  v.optional(v.string("Please enter your name."), ""),
   v.trim(),
   v.minLength(LIMITS.nameMin, `Please enter at least ${LIMITS.nameMin} characters.`),
   v.maxLength(LIMITS.nameMax, `Please use at most ${LIMITS.nameMax} characters.`),

@@ -182,7 +182,9 @@ export class Room {
     if (!cursors) for (const patient of this.patients.values()) {
       const { convo } = patient;
       if (convo.deliveredToProvider > 0 && convo.erase(convo.deliveredToProvider) > 0) {
-        this.toPatient(patient, { type: "erased", patient: patient.info.id, upto: convo.deliveredToProvider });
+        const erased: ServerMessage = { type: "erased", patient: patient.info.id, upto: convo.deliveredToProvider };
+        this.toPatient(patient, erased);
+        this.toProviders(erased);
       }
     }
     this.providers.add(conn);
@@ -344,7 +346,8 @@ class Conn implements Connection {
 
   receive(data: unknown): void {
     if (!this.open) return;
-    if (typeof data === "string" && byteLength(data) > LIMITS.frameBytes) {
+    const size = typeof data === "string" ? byteLength(data) : data instanceof ArrayBuffer ? data.byteLength : 0;
+    if (size > LIMITS.frameBytes) {
       this.peer.close(CLOSE.tooBig, "frame too large");
       return this.closed();
     }

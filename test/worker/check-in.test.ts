@@ -49,6 +49,17 @@ describe("patient check-in", () => {
     expect(await res.json()).toEqual({ error: expect.any(String) });
   });
 
+  it("a check-in whose body is not valid JSON is refused with 400, not a server error", async () => {
+    const res = await api(`/api/rooms/${freshRoom()}/check-in`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: '{"name": "Ana',
+    });
+
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: expect.any(String) });
+  });
+
   it.each(["Upper-Case", "under_score", "-leading-hyphen", "x".repeat(65)])(
     "a room id like %s is refused with 400",
     async (room) => {
