@@ -1,0 +1,84 @@
+import {
+  CLOSE,
+  LIMITS,
+  PROTOCOL_VERSION,
+  parseClientFrame,
+  type ErrorCode,
+  type ServerMessage,
+} from "./protocol";
+import type { TokenBucket } from "./rate-limit";
+import type { Connection, Identity, Peer, Room } from "./room";
+
+/**
+ * One socket in a room: bounds and parses every frame, holds it back until
+ * the hello, and hands typed messages to the room.
+ */
+export class Conn implements Connection {
+  ready = false;
+  private open = true;
+  readonly room: Room;
+  readonly peer: Peer;
+  readonly identity: Identity;
+  private readonly bucket: TokenBucket;
+
+  constructor(room: Room, peer: Peer, identity: Identity, bucket: TokenBucket) {
+    this.room = room;
+    this.peer = peer;
+    this.identity = identity;
+    this.bucket = bucket;
+  }
+
+  receive(data: unknown): void {
+    if (!this.open) return;
+    const size = typeof data === "string" ? byteLength(data) : data instanceof ArrayBuffer ? data.byteLength : 0;
+    if (size > LIMITS.frameBytes) {
+      this.peer.close(CLOSE.tooBig, "frame too large");
+      return this.closed();
+    }
+    if (!this.bucket.take(this.room.now())) {
+      return this.error("rate_limited", "You are sending too fast. Please wait a moment.");
+    }
+    const parsed = parseClientFrame(data);
+    if (!parsed.ok) return this.send(parsed.error);
+    const msg = parsed.message;
+    if (!this.ready) {
+      if (msg.type !== "hello") return this.error("hello_required", "Say hello first.");
+      if (msg.v !== PROTOCOL_VERSION) {
+        this.error("version", "This page is out of date. Please reload it.");
+        this.peer.close(CLOSE.version, "version");
+        return this.closed();
+      }
+      return this.room.hello(this, msg.resume);
+    }
+    this.room.handle(this, msg);
+  }
+
+  closed(): void {
+    if (!this.open) return;
+    this.open = false;
+    if (this.ready) this.room.disconnected(this);
+  }
+
+  send(msg: ServerMessage): void {
+    this.sendRaw(JSON.stringify(msg));
+  }
+
+  sendRaw(frame: string): void {
+    if (!this.open) return;
+    try {
+      this.peer.send(frame);
+    } catch {
+      // The socket died under us; its close event will clean up.
+    }
+  }
+
+  error(code: ErrorCode, message: string, cid?: string): void {
+    this.send({ type: "error", code, message, ...(cid ? { cid } : {}) });
+  }
+}
+
+function byteLength(s: string): number {
+  // Every UTF-16 code unit is at most 3 UTF-8 bytes; only count when it matters.
+  if (s.length * 3 <= LIMITS.frameBytes) return s.length;
+  return new TextEncoder().encode(s).length;
+}
