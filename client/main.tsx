@@ -5,6 +5,7 @@ import "./styles.css";
 // Each page is its own chunk: a patient downloads only the patient page.
 const PatientPage = lazy(() => import("./patient/PatientPage"));
 const ProviderPage = lazy(() => import("./provider/ProviderPage"));
+const JoinPage = lazy(() => import("./join/JoinPage"));
 
 function Home() {
   return (
@@ -30,6 +31,7 @@ function App() {
       <Router>
         <Route path="/r/:room" component={PatientPage} />
         <Route path="/provider" component={ProviderPage} />
+        <Route path="/join" component={JoinPage} />
         <Route path="/" component={Home} />
         <Route default component={NotFound} />
       </Router>

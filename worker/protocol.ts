@@ -30,6 +30,8 @@ export const CLOSE = {
   left: 4001,
   /** Protocol version mismatch: reload the page. */
   version: 4002,
+  /** The text-only session ended: do not reconnect. */
+  ended: 4003,
 } as const;
 
 const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.idChars));
@@ -75,6 +77,11 @@ export const ClientMessage = v.variant("type", [
   /** Erase a conversation up to and including `upto` (what the provider has seen). */
   v.strictObject({ type: v.literal("erase"), patient: Id, upto: Seq }),
   v.strictObject({ type: v.literal("leave") }),
+  /** Provider only: turn a patient's chat into a text-only session, or end it. */
+  v.strictObject({ type: v.literal("start_session"), patient: Id }),
+  v.strictObject({ type: v.literal("end_session"), patient: Id }),
+  /** Provider only: a copy of the chat was saved; the patient is told. */
+  v.strictObject({ type: v.literal("downloaded"), patient: Id }),
   v.strictObject({ type: v.literal("ping") }),
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessage>;
@@ -116,6 +123,14 @@ function fail(code: ErrorCode, message: string, cid?: string): ParseResult {
 export type Role = "provider" | "patient";
 export type PatientStatus = "waiting" | "away";
 
+/** A text-only session: no audio or video, the chat is the call. */
+export interface SessionInfo {
+  id: string;
+  startedAt: number;
+  /** Joined through a scheduled link rather than started from the queue. */
+  scheduled?: true;
+}
+
 export interface PatientInfo {
   id: string;
   name: string;
@@ -123,6 +138,7 @@ export interface PatientInfo {
   checkedInAt: number;
   /** "away": the socket dropped and the grace period is running. */
   status: PatientStatus;
+  session?: SessionInfo;
 }
 
 /** One chat message, as the server recorded it. */
@@ -169,6 +185,8 @@ export type ServerMessage =
       /** Server clock, so clients can show waiting times without clock skew. */
       now: number;
       providerOnline: boolean;
+      /** Patients only: the text-only session they are in. */
+      session?: SessionInfo;
     }
   | { type: "queue"; patients: PatientInfo[] }
   | { type: "patient"; patient: PatientInfo }
@@ -176,6 +194,10 @@ export type ServerMessage =
   | ChatMessage
   | { type: "erased"; patient: string; upto: number }
   | { type: "provider"; online: boolean }
+  | { type: "session_started"; patient: string; session: SessionInfo }
+  /** Everything of the session is gone from the room when this is sent. */
+  | { type: "session_ended"; patient: string; id: string; endedAt: number }
+  | { type: "downloaded"; patient: string }
   | { type: "pong" }
   | ErrorMessage;
 

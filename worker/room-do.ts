@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import type { SessionInfo } from "./protocol";
 import { Room, type AdmitResult, type AuditEvent, type Identity } from "./room";
 
 export const IDENTITY_HEADER = "X-QC-Identity";
@@ -23,9 +24,9 @@ export class RoomDO extends DurableObject<Env> {
     return this.room;
   }
 
-  /** Checks a patient in (RPC). */
-  admit(room: string, identity: Identity): AdmitResult {
-    return this.roomFor(room).admit(identity);
+  /** Checks a patient in (RPC); with `session`, straight into a scheduled text-only session. */
+  admit(room: string, identity: Identity, session?: SessionInfo): AdmitResult {
+    return this.roomFor(room).admit(identity, session);
   }
 
   /** WebSocket upgrades only; the worker has verified who is connecting. */

@@ -6,7 +6,9 @@ import {
   type PatientInfo,
   type Role,
   type ServerMessage,
+  type SessionInfo,
 } from "./protocol";
+import { randomId } from "./ids";
 import { TokenBucket } from "./rate-limit";
 import { Conn } from "./room-connection";
 
@@ -41,7 +43,7 @@ export const systemClock: Clock = {
 
 /** Ids only: audit events never carry names or message text. */
 export interface AuditEvent {
-  event: "joined" | "left" | "erased";
+  event: "joined" | "left" | "erased" | "session_started" | "ended" | "downloaded";
   room: string;
   participant: string;
   role: Role;
@@ -103,8 +105,12 @@ export class Room {
     return this.patients.size;
   }
 
-  /** Puts a checked-in patient in the queue; they then have the grace period to connect. */
-  admit(identity: Identity): AdmitResult {
+  /**
+   * Puts a checked-in patient in the queue; they then have the grace period
+   * to connect. With `session`, they arrive straight into a text-only
+   * session (a scheduled link).
+   */
+  admit(identity: Identity, session?: SessionInfo): AdmitResult {
     if (this.patients.has(identity.id)) return { ok: true };
     if (this.patients.size >= this.opts.capacity) return { ok: false, reason: "full" };
     const patient: Patient = {
@@ -113,6 +119,7 @@ export class Room {
         name: identity.name,
         checkedInAt: identity.checkedInAt ?? this.opts.clock.now(),
         status: "waiting",
+        ...(session ? { session } : {}),
       },
       conns: new Set(),
       convo: new Conversation(identity.id),
@@ -236,6 +243,20 @@ export class Room {
         if (identity.role !== "patient") return conn.error("forbidden", "Only a patient can leave the queue.");
         return this.removePatient(identity.id);
       }
+      case "start_session":
+      case "end_session":
+      case "downloaded": {
+        if (identity.role !== "provider") return conn.error("forbidden", "Only the provider can do that.");
+        const patient = this.patients.get(msg.patient);
+        if (!patient) return conn.error("recipient_left", "This patient has left the waiting room.");
+        if (msg.type === "downloaded") {
+          this.toPatient(patient, { type: "downloaded", patient: patient.info.id });
+          return this.audit("downloaded", patient.info);
+        }
+        if (msg.type === "end_session") return this.endSession(patient);
+        if (patient.info.session) return conn.send({ type: "session_started", patient: patient.info.id, session: patient.info.session });
+        return this.startSession(patient);
+      }
     }
   }
 
@@ -277,12 +298,32 @@ export class Room {
     for (const msg of convo.after(cursor)) conn.send(msg);
   }
 
-  private removePatient(id: string): void {
+  private startSession(patient: Patient): void {
+    const session: SessionInfo = { id: randomId(), startedAt: this.now() };
+    patient.info = { ...patient.info, session };
+    const started: ServerMessage = { type: "session_started", patient: patient.info.id, session };
+    this.toPatient(patient, started);
+    this.toProviders(started);
+    this.audit("session_started", patient.info);
+  }
+
+  /** Ends a session for everyone at once and frees all of it. */
+  private endSession(patient: Patient): void {
+    const id = patient.info.session?.id ?? "";
+    const ended: ServerMessage = { type: "session_ended", patient: patient.info.id, id, endedAt: this.now() };
+    this.toPatient(patient, ended);
+    this.toProviders(ended);
+    this.removePatient(patient.info.id, CLOSE.ended, false);
+    this.audit("ended", patient.info);
+  }
+
+  private removePatient(id: string, code: number = CLOSE.left, announce = true): void {
     const patient = this.patients.get(id);
     if (!patient) return;
     patient.cancelLeave?.();
     this.patients.delete(id);
-    for (const conn of patient.conns) conn.peer.close(CLOSE.left, "left");
+    for (const conn of patient.conns) conn.peer.close(code, code === CLOSE.ended ? "ended" : "left");
+    if (!announce) return;
     this.toProviders({ type: "patient_left", id });
     this.audit("left", patient.info);
   }
@@ -302,6 +343,9 @@ export class Room {
       self: { id: identity.id, name: identity.name },
       now: this.now(),
       providerOnline: this.providers.size > 0,
+      ...(identity.role === "patient" && this.patients.get(identity.id)?.info.session
+        ? { session: this.patients.get(identity.id)!.info.session }
+        : {}),
     };
   }
 

@@ -18,10 +18,24 @@ const PatientClaims = v.object({
   /** Check-in time in ms; the queue is ordered by it, also after a reset. */
   cin: v.number(),
 });
-const Claims = v.variant("role", [ProviderClaims, PatientClaims]);
+/**
+ * A scheduled text-only session: everything the room needs is in the signed
+ * link, so no server state exists before someone opens it. No `exp`: the
+ * window is checked by us, so an early or late link gets a clear answer.
+ */
+const InviteClaims = v.object({
+  role: v.literal("invite"),
+  room: RoomId,
+  sid: v.pipe(v.string(), v.minLength(16), v.maxLength(64)),
+  start: v.number(),
+  end: v.number(),
+  label: v.optional(v.pipe(v.string(), v.maxLength(60))),
+});
+const Claims = v.variant("role", [ProviderClaims, PatientClaims, InviteClaims]);
 
 export type ProviderClaims = v.InferOutput<typeof ProviderClaims>;
 export type PatientClaims = v.InferOutput<typeof PatientClaims>;
+export type InviteClaims = v.InferOutput<typeof InviteClaims>;
 export type Claims = v.InferOutput<typeof Claims>;
 
 export const PROVIDER_LINK_TTL = 30 * 24 * 3600;
@@ -40,6 +54,11 @@ export function signPatient(secret: string, room: string, id: string, name: stri
   return sign(claims, secret, "HS256");
 }
 
+export function signInvite(secret: string, room: string, sid: string, start: number, end: number, label?: string): Promise<string> {
+  const claims: InviteClaims = { role: "invite", room, sid, start, end, ...(label ? { label } : {}) };
+  return sign(claims, secret, "HS256");
+}
+
 /** The claims of a valid, unexpired token, or null for anything else. */
 export async function verifyToken(secret: string, token: string | undefined): Promise<Claims | null> {
   if (!token || token.length > 2048) return null;
@@ -50,10 +69,4 @@ export async function verifyToken(secret: string, token: string | undefined): Pr
   } catch {
     return null;
   }
-}
-
-/** A fresh random id with 128 bits of entropy, URL-safe. */
-export function randomId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }

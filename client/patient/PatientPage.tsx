@@ -29,6 +29,13 @@ export default function PatientPage({ room }: { room: string }) {
           </button>
         </section>
       )}
+      {phase === "ended" && (
+        <section class="card">
+          <h2>This session has ended</h2>
+          <p role="status">This session has ended. Its messages were erased for everyone. You can close this page.</p>
+          <Composer onSend={() => {}} disabledReason="You can no longer send messages in this session." />
+        </section>
+      )}
       {phase === "full" && <p role="alert">The waiting room could not take you right now. Please reload the page to try again.</p>}
     </main>
   );
@@ -72,6 +79,18 @@ function CheckIn({ model }: { model: PatientModel }) {
 
 function Waiting({ model }: { model: PatientModel }) {
   const me = model.me.value!;
+  if (model.session.value) {
+    return (
+      <section class="chat card" aria-label="Text-only session">
+        <h2>Text-only session with your provider</h2>
+        <p class="hint">There is no audio or video: this chat is the call.</p>
+        <ConnectionBanner status={model.status.value} />
+        <ChatLog lines={model.lines.value} label="Messages" empty="The session has started. Write to your provider here." />
+        <Composer onSend={model.send} />
+        <RetentionNotice />
+      </section>
+    );
+  }
   return (
     <>
       <section class="card" aria-labelledby="waiting-heading">

@@ -1,12 +1,12 @@
 import { batch, computed, signal } from "@preact/signals";
-import { CLOSE, LIMITS, PROTOCOL_VERSION, type ChatMessage, type ServerMessage } from "../../worker/protocol";
+import { CLOSE, LIMITS, PROTOCOL_VERSION, type ChatMessage, type ServerMessage, type SessionInfo } from "../../worker/protocol";
 import { connect, type Connection } from "../lib/connection";
 import { api } from "../lib/http";
 import { newClientId } from "../lib/ids";
 import { syncClock } from "../lib/time";
 import type { LogLine } from "../ui/ChatLog";
 
-type Phase = "loading" | "checkin" | "waiting" | "left" | "full";
+type Phase = "loading" | "checkin" | "waiting" | "left" | "ended" | "full";
 interface Me {
   id: string;
   name: string;
@@ -28,6 +28,7 @@ export function createPatientModel(room: string) {
   const checkInError = signal<string | null>(null);
   const busy = signal(false);
   const providerOnline = signal(false);
+  const session = signal<SessionInfo | null>(null);
   const entries = signal<(LogLine & { seq?: number })[]>([]);
   const pending = signal<Pending[]>([]);
   let conn: Connection | null = null;
@@ -49,6 +50,7 @@ export function createPatientModel(room: string) {
       case "welcome":
         epoch = msg.epoch;
         providerOnline.value = msg.providerOnline;
+        session.value = msg.session ?? null;
         syncClock(msg.now);
         for (const p of pending.value) if (!p.failed) conn?.send({ type: "send", cid: p.cid, text: p.text });
         return;
@@ -62,6 +64,15 @@ export function createPatientModel(room: string) {
         return;
       case "provider":
         providerOnline.value = msg.online;
+        return;
+      case "session_started":
+        session.value = msg.session;
+        notice("Your provider started a text-only session. You can keep writing here.");
+        return;
+      case "session_ended":
+        return ended();
+      case "downloaded":
+        notice("The provider saved a copy of this chat.");
         return;
       case "error":
         if (msg.cid) pending.value = pending.value.map((p) => (p.cid === msg.cid ? { ...p, failed: msg.message } : p));
@@ -82,6 +93,18 @@ export function createPatientModel(room: string) {
     });
   }
 
+  /** The session ended: its messages are gone for everyone, and so is our place. */
+  function ended(): void {
+    conn?.close();
+    conn = null;
+    batch(() => {
+      phase.value = "ended";
+      entries.value = [];
+      pending.value = [];
+    });
+    void api(`/api/rooms/${room}/me`, { method: "DELETE" });
+  }
+
   function start(who: Me): void {
     batch(() => {
       me.value = who;
@@ -92,6 +115,7 @@ export function createPatientModel(room: string) {
       hello: () => ({ type: "hello", v: PROTOCOL_VERSION, ...(epoch ? { resume: { epoch, cursors: { [who.id]: cursor } } } : {}) }),
       onMessage,
       onFinal: (code) => {
+        if (code === CLOSE.ended) return ended();
         phase.value = code === CLOSE.left ? "left" : "full";
       },
     });
@@ -103,6 +127,7 @@ export function createPatientModel(room: string) {
     checkInError,
     busy,
     providerOnline,
+    session,
     lines,
     status,
 

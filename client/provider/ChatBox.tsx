@@ -17,24 +17,42 @@ function Box({ model, thread: t, minimized }: { model: ProviderModel; thread: Th
   const lines = useMemo(
     () =>
       computed<LogLine[]>(() => [
-        ...t.messages.value.map((m) => ({
-          key: `m${m.seq}`,
-          from: { name: m.name, self: m.from === "provider" },
-          text: m.broadcast ? `${m.text} (sent to everyone waiting)` : m.text,
-          time: m.time,
-        })),
+        ...t.timeline().map((item): LogLine =>
+          item.kind === "event"
+            ? { key: `e${item.event.time}${item.event.text}`, text: item.event.text, time: item.event.time }
+            : {
+                key: `m${item.msg.seq}`,
+                from: { name: item.msg.name, self: item.msg.from === "provider" },
+                text: item.msg.broadcast ? `${item.msg.text} (sent to everyone waiting)` : item.msg.text,
+                time: item.msg.time,
+              },
+        ),
         ...t.pending.value.map((p) => ({ key: p.cid, from: { name: "", self: true }, text: p.text, pending: !p.failed, failed: p.failed })),
       ]),
     [t],
   );
-  const left = t.status.value === "left";
-  const reason = left ? `${t.name} has left the waiting room. You can no longer send messages to them.` : undefined;
+  const status = t.status.value;
+  const session = t.session.value;
+  const reason =
+    status === "ended"
+      ? "This session has ended. Its messages were erased for everyone."
+      : status === "left"
+        ? `${t.name} has left the waiting room. You can no longer send messages to them.`
+        : undefined;
 
   return (
     <section class={minimized ? "card chatbox minimized" : "card chatbox"} aria-label={`Chat with ${t.name}`}>
       <header>
-        <h2>Chat with {t.name}</h2>
+        <h2>
+          Chat with {t.name}
+          {session && <span class="subtitle">{session.endedAt ? "Text-only session ended" : "Text-only session"}</span>}
+        </h2>
         <div class="tools">
+          {session && !session.endedAt && (
+            <button type="button" class="danger" onClick={model.endSession}>
+              End session
+            </button>
+          )}
           <button type="button" class="secondary" onClick={model.download} disabled={t.messages.value.length === 0}>
             Download chat
           </button>
@@ -54,7 +72,7 @@ function Box({ model, thread: t, minimized }: { model: ProviderModel; thread: Th
       </header>
       {!minimized && (
         <>
-          {left && (
+          {reason && (
             <p class="left-notice" role="status">
               {reason}
             </p>

@@ -7,6 +7,7 @@ import { Broadcast } from "./Broadcast";
 import { ChatBox } from "./ChatBox";
 import { createProviderModel, type ProviderSession } from "./model";
 import { Queue } from "./Queue";
+import { Schedule } from "./Schedule";
 import { Settings } from "./Settings";
 
 type SignIn = { state: "loading" } | { state: "in"; session: ProviderSession } | { state: "out"; message: string };
@@ -89,6 +90,7 @@ function Dashboard({ session, onSignOut }: { session: ProviderSession; onSignOut
         <div class="side">
           <Queue model={model} />
           <Broadcast model={model} />
+          <Schedule />
           <Settings prefs={model.prefs} />
         </div>
         <div class="main">

@@ -24,11 +24,12 @@ export function Queue({ model }: { model: ProviderModel }) {
 function QueueItem({ model, thread: t }: { model: ProviderModel; thread: Thread }) {
   const unread = t.unread.value;
   const away = t.status.value === "away";
+  const session = t.session.value;
   return (
     <li class={model.view.value?.id === t.id ? "patient current" : "patient"}>
       <span class="name">{t.name}</span>
       <span class="waited">
-        {waitingFor(t.checkedInAt, now.value)}
+        {session ? (session.scheduled ? "Scheduled text-only session" : "In a text-only session") : waitingFor(t.checkedInAt, now.value)}
         {away && " · connection lost, may come back"}
       </span>
       {unread > 0 && (
@@ -39,7 +40,10 @@ function QueueItem({ model, thread: t }: { model: ProviderModel; thread: Thread 
           </span>
         </span>
       )}
-      <MenuButton label={`More actions for ${t.name}`} items={[{ label: "Chat", onSelect: () => model.openChat(t.id) }]}>
+      <MenuButton label={`More actions for ${t.name}`} items={[
+          { label: "Chat", onSelect: () => model.openChat(t.id) },
+          { label: "Start text-only session", onSelect: () => model.startSession(t.id) },
+        ]}>
         ⋯
       </MenuButton>
     </li>

@@ -2,28 +2,33 @@ import { formatTranscript, type TranscriptEntry } from "../lib/transcript";
 import type { ProviderSession } from "./model";
 import type { Thread } from "./thread";
 
-/** Builds chat-history.txt from what the chat box shows and saves it. */
-export function downloadThread(session: ProviderSession, t: Thread, startedAt: number): void {
-  const messages = t.messages.value;
-  const entries: TranscriptEntry[] = messages.map((m) => ({
-    kind: "message",
-    time: m.time,
-    role: m.from === "provider" ? "Provider" : "Patient",
-    name: m.name,
-    text: m.text,
-  }));
+/**
+ * Builds chat-history.txt from exactly what the chat box shows: its messages
+ * in sequence order, with joins, leaves and session start/end where they
+ * happened. Then saves it.
+ */
+export function downloadThread(session: ProviderSession, t: Thread): void {
   const text = formatTranscript({
     room: session.room,
-    session: "waiting-room chat",
+    session: t.session.value?.id ?? "waiting-room chat",
     participants: [
       { role: "Provider", name: session.name },
       { role: "Patient", name: t.name },
     ],
-    start: Math.min(startedAt, messages[0]?.time ?? startedAt),
-    entries,
+    start: t.session.value?.startedAt ?? t.checkedInAt,
+    end: t.session.value?.endedAt,
+    entries: timeline(t),
   });
   save("chat-history.txt", text);
   t.downloadedSeq.value = t.cursor;
+}
+
+function timeline(t: Thread): TranscriptEntry[] {
+  return t.timeline().map((item) =>
+    item.kind === "event"
+      ? { kind: "event", time: item.event.time, text: item.event.text }
+      : { kind: "message", time: item.msg.time, role: item.msg.from === "provider" ? "Provider" : "Patient", name: item.msg.name, text: item.msg.text },
+  );
 }
 
 export function save(filename: string, text: string): void {

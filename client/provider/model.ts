@@ -5,6 +5,7 @@ import { newClientId } from "../lib/ids";
 import { chime, desktopNotify } from "../lib/notify";
 import { createPrefs } from "../lib/prefs";
 import { syncClock } from "../lib/time";
+import { CONSENT } from "../lib/transcript";
 import { downloadThread } from "./download";
 import { Thread } from "./thread";
 
@@ -33,11 +34,10 @@ export function createProviderModel(session: ProviderSession) {
   const lastError = signal<string | null>(null);
   const broadcastStatus = signal<string | null>(null);
   const prefs = createPrefs();
-  const startedAt = Date.now();
   let epoch: string | undefined;
 
   const queue = computed(() =>
-    [...threads.value.values()].filter((t) => t.status.value !== "left").sort((a, b) => a.checkedInAt - b.checkedInAt),
+    [...threads.value.values()].filter((t) => t.status.value !== "left" && t.status.value !== "ended").sort((a, b) => a.checkedInAt - b.checkedInAt),
   );
   const viewed = computed(() => (view.value ? threads.value.get(view.value.id) : undefined));
   const totalUnread = computed(() => [...threads.value.values()].reduce((n, t) => n + t.unread.value, 0));
@@ -90,8 +90,30 @@ export function createProviderModel(session: ProviderSession) {
         if (t) t.status.value = msg.patient.status;
         else {
           setThreads((map) => map.set(msg.patient.id, new Thread(msg.patient)));
-          announce(`${msg.patient.name} checked in.`);
+          announce(msg.patient.session?.scheduled ? `${msg.patient.name} arrived for a scheduled text-only session.` : `${msg.patient.name} checked in.`);
         }
+        return;
+      }
+      case "session_started": {
+        const t = threads.value.get(msg.patient);
+        if (!t || t.session.value?.id === msg.session.id) return;
+        t.session.value = msg.session;
+        t.event(msg.session.startedAt, "Text-only session started");
+        return;
+      }
+      case "session_ended": {
+        const t = threads.value.get(msg.patient);
+        if (!t) return;
+        // Ending erases the session's messages for everyone, this page included.
+        batch(() => {
+          t.eraseUpTo(t.cursor);
+          t.pending.value = [];
+          t.unread.value = 0;
+          t.status.value = "ended";
+          t.session.value = { ...(t.session.value ?? { id: msg.id, startedAt: msg.endedAt }), endedAt: msg.endedAt };
+          if (view.value?.id !== t.id) setThreads((map) => map.delete(t.id));
+        });
+        announce(`The text-only session with ${t.name} ended.`);
         return;
       }
       case "patient_left":
@@ -128,9 +150,10 @@ export function createProviderModel(session: ProviderSession) {
 
   function patientLeft(id: string): void {
     const t = threads.value.get(id);
-    if (!t || t.status.value === "left") return;
+    if (!t || t.status.value === "left" || t.status.value === "ended") return;
     t.status.value = "left";
     t.pending.value = [];
+    t.event(Date.now(), `${t.name} left`);
     announce(`${t.name} left the waiting room.`);
     // Keep what the provider may still read or download; drop the rest.
     if (view.value?.id !== id && t.messages.value.length === 0) setThreads((map) => map.delete(id));
@@ -142,13 +165,13 @@ export function createProviderModel(session: ProviderSession) {
     t.eraseUpTo(upto);
     t.pending.value = [];
     t.unread.value = 0;
-    if (t.status.value === "left") setThreads((map) => map.delete(t.id));
+    if (t.status.value === "left" || t.status.value === "ended") setThreads((map) => map.delete(t.id));
     else conn.send({ type: "erase", patient: t.id, upto });
   }
 
   /** Runs `then` at once, or after the provider confirms erasing undownloaded messages. */
   function guardErase(t: Thread | undefined, action: string, then: () => void): void {
-    if (!t || !t.undownloaded.value) return then();
+    if (!t || !t.undownloaded.value || t.status.value === "ended") return then();
     confirm.value = {
       title: `Erase the chat with ${t.name}?`,
       body: `${action} erases this conversation, and it has not been downloaded. Download it first if you need a record.`,
@@ -224,9 +247,41 @@ export function createProviderModel(session: ProviderSession) {
       broadcastStatus.value = `Sent to ${waiting} waiting ${waiting === 1 ? "patient" : "patients"}.`;
       return true;
     },
+    /** Starts a text-only session with a patient; another call's conversation is erased. */
+    startSession(id: string) {
+      const t = threads.value.get(id);
+      if (!t) return;
+      const current = viewed.value;
+      const others = [...threads.value.values()].filter((o) => o !== t && o.session.value && !o.session.value.endedAt);
+      const go = () =>
+        batch(() => {
+          for (const o of others) conn.send({ type: "end_session", patient: o.id });
+          if (current && current !== t) erase(current);
+          view.value = { id, minimized: false };
+          t.unread.value = 0;
+          if (!t.session.value) conn.send({ type: "start_session", patient: id });
+        });
+      const atRisk = [current, ...others].find((o) => o && o !== t && o.undownloaded.value);
+      guardErase(atRisk, "Starting another session", go);
+    },
+    endSession() {
+      const t = viewed.value;
+      if (!t || !t.session.value || t.session.value.endedAt) return;
+      guardErase(t, "Ending the session", () => conn.send({ type: "end_session", patient: t.id }));
+    },
+    /** Asks for consent first: downloading implies permission from all participants. */
     download() {
       const t = viewed.value;
-      if (t) downloadThread(session, t, startedAt);
+      if (!t) return;
+      confirm.value = {
+        title: "Download this chat?",
+        body: `${CONSENT} The patient will be told that you saved a copy.`,
+        confirmLabel: "Download",
+        onConfirm: () => {
+          downloadThread(session, t);
+          if (t.status.value !== "left" && t.status.value !== "ended") conn.send({ type: "downloaded", patient: t.id });
+        },
+      };
     },
     /** True while something on the page has not been downloaded. */
     hasUndownloaded: () => [...threads.value.values()].some((t) => t.undownloaded.value),

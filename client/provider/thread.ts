@@ -1,7 +1,14 @@
 import { computed, signal } from "@preact/signals";
-import type { ChatMessage, PatientInfo } from "../../worker/protocol";
+import type { ChatMessage, PatientInfo, SessionInfo } from "../../worker/protocol";
 
-export type ThreadStatus = PatientInfo["status"] | "left";
+export type ThreadStatus = PatientInfo["status"] | "left" | "ended";
+
+/** A join, leave or session start/end, placed after the message it followed. */
+export interface ThreadEvent {
+  afterSeq: number;
+  time: number;
+  text: string;
+}
 
 export interface Pending {
   cid: string;
@@ -18,6 +25,8 @@ export class Thread {
   readonly messages = signal<ChatMessage[]>([]);
   readonly pending = signal<Pending[]>([]);
   readonly unread = signal(0);
+  readonly events = signal<ThreadEvent[]>([]);
+  readonly session = signal<(SessionInfo & { endedAt?: number }) | null>(null);
   /** Everything up to here is in a downloaded chat-history.txt. */
   readonly downloadedSeq = signal(0);
   /** The last sequence number received: the resume cursor. */
@@ -29,6 +38,12 @@ export class Thread {
     this.name = info.name;
     this.checkedInAt = info.checkedInAt;
     this.status.value = info.status;
+    this.session.value = info.session ?? null;
+    this.event(info.checkedInAt, info.session?.scheduled ? `${info.name} joined the scheduled text-only session` : `${info.name} checked in`);
+  }
+
+  event(time: number, text: string): void {
+    this.events.value = [...this.events.value, { afterSeq: this.cursor, time, text }];
   }
 
   /** Adds a message once, in order; false if it was already here. */
@@ -40,8 +55,25 @@ export class Thread {
     return true;
   }
 
+  /** Messages and events merged in the order they happened. */
+  timeline(): ({ kind: "message"; msg: ChatMessage } | { kind: "event"; event: ThreadEvent })[] {
+    const events = [...this.events.value];
+    const out: ReturnType<Thread["timeline"]> = [];
+    const flush = (upto: number) => {
+      while (events.length > 0 && events[0].afterSeq <= upto) out.push({ kind: "event", event: events.shift()! });
+    };
+    for (const msg of this.messages.value) {
+      flush(msg.seq - 1);
+      out.push({ kind: "message", msg });
+    }
+    flush(Infinity);
+    return out;
+  }
+
   eraseUpTo(upto: number): void {
     this.messages.value = this.messages.value.filter((m) => m.seq > upto);
+    // Events up to the erase point belong to the erased conversation.
+    this.events.value = this.events.value.filter((e) => e.afterSeq > upto);
     this.downloadedSeq.value = Math.max(this.downloadedSeq.value, upto);
   }
 }

@@ -11,8 +11,8 @@ export async function providerLink(room: string, name = "Dr. Smith"): Promise<st
 }
 
 /** A provider signed in to the dashboard, in a browser context of their own. */
-export async function openProvider(browser: Browser, room: string, name = "Dr. Smith"): Promise<Page> {
-  const context = await browser.newContext();
+export async function openProvider(browser: Browser, room: string, name = "Dr. Smith", timezoneId?: string): Promise<Page> {
+  const context = await browser.newContext(timezoneId ? { timezoneId } : {});
   const page = await context.newPage();
   await page.goto(await providerLink(room, name));
   await expect(page.getByRole("heading", { name: "Patient queue" })).toBeVisible();
@@ -42,6 +42,19 @@ export const queue = (provider: Page) => provider.getByRole("list", { name: "Pat
 export async function openChat(provider: Page, patient: string): Promise<void> {
   await provider.getByRole("button", { name: `More actions for ${patient}` }).click();
   await provider.getByRole("menuitem", { name: "Chat" }).click();
+}
+
+/** Clicks "Download chat", consents, and returns the saved file's text. */
+export async function downloadChat(provider: Page, patient: string): Promise<{ filename: string; text: string }> {
+  const download = provider.waitForEvent("download");
+  await chatBox(provider, patient).getByRole("button", { name: "Download chat" }).click();
+  const consent = provider.getByRole("dialog", { name: "Download this chat?" });
+  await expect(consent).toContainText("Downloading this chat implies permission from all participants.");
+  await consent.getByRole("button", { name: "Download" }).click();
+  const file = await download;
+  const chunks: Buffer[] = [];
+  for await (const chunk of await file.createReadStream()) chunks.push(chunk as Buffer);
+  return { filename: file.suggestedFilename(), text: Buffer.concat(chunks).toString("utf8") };
 }
 
 export const chatBox = (provider: Page, patient: string) => provider.getByRole("region", { name: `Chat with ${patient}` });

@@ -1,7 +1,8 @@
 import { Hono } from "hono";
 import * as v from "valibot";
 import { DisplayName } from "../protocol";
-import { randomId, signPatient } from "../tokens";
+import { randomId } from "../ids";
+import { signPatient } from "../tokens";
 import { PATIENT_COOKIE, clearSessionCookie, patientCookiePath, patientFromCookie, setSessionCookie } from "./auth";
 import { jsonBody, roomParam } from "./validate";
 
