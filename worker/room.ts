@@ -253,7 +253,9 @@ export class Room {
           this.toPatient(patient, { type: "downloaded", patient: patient.info.id });
           return this.audit("downloaded", patient.info);
         }
-        if (msg.type === "end_session") return this.endSession(patient);
+        if (msg.type === "end_session") {
+          return patient.info.session ? this.endSession(patient) : conn.error("bad_frame", "There is no session to end.");
+        }
         if (patient.info.session) return conn.send({ type: "session_started", patient: patient.info.id, session: patient.info.session });
         return this.startSession(patient);
       }

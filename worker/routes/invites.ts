@@ -28,15 +28,20 @@ async function inviteFrom(c: { req: { header(name: string): string | undefined }
 
 /** Scheduled text-only sessions: the provider makes signed links; patients open them. */
 export const inviteRoutes = new Hono<{ Bindings: Env }>()
-  .post("/provider/invites", jsonBody(NewInvite), async (c) => {
-    const provider = await providerFromCookie(c);
-    if (!provider) return c.json({ error: "Not signed in." }, 401);
-    const { start, minutes, label } = c.req.valid("json");
-    const end = start + minutes * MINUTE;
-    if (end < Date.now()) return c.json({ error: "That time window is already over. Choose a later start." }, 400);
-    const token = await signInvite(c.env.SESSION_SECRET, provider.room, randomId(), start, end, label || undefined);
-    return c.json({ link: `${new URL(c.req.url).origin}/join#t=${token}`, start, end, label: label || undefined });
-  })
+  .post(
+    "/provider/invites",
+    // Who is asking comes before what they asked.
+    async (c, next) => ((await providerFromCookie(c)) ? next() : c.json({ error: "Not signed in." }, 401)),
+    jsonBody(NewInvite),
+    async (c) => {
+      const provider = (await providerFromCookie(c))!;
+      const { start, minutes, label } = c.req.valid("json");
+      const end = start + minutes * MINUTE;
+      if (end < Date.now()) return c.json({ error: "That time window is already over. Choose a later start." }, 400);
+      const token = await signInvite(c.env.SESSION_SECRET, provider.room, randomId(), start, end, label || undefined);
+      return c.json({ link: `${new URL(c.req.url).origin}/join#t=${token}`, start, end, label: label || undefined });
+    },
+  )
   .post("/invites/inspect", async (c) => {
     const invite = await inviteFrom(c);
     if (!invite) return c.json({ error: "This session link is not valid. Please ask your clinic for a new one." }, 401);
