@@ -1,0 +1,81 @@
+/** How much load each run applies, and the goals the figures are read against. */
+
+export interface Params {
+  mode: "quick" | "full";
+  /** Patients connected while latency is sampled, one level after another. */
+  latencyPatients: number[];
+  /** Latency samples per direction and level (or step), after `warmup` uncounted ones. */
+  samples: number;
+  warmup: number;
+  fanOutPatients: number;
+  fanOutRuns: number;
+  memoryPatients: number;
+  /** Room sizes tried in turn until p99 passes `capacityLimitMs`. */
+  capacitySteps: number[];
+  capacitySamples: number;
+  capacityLimitMs: number;
+  navigationRuns: number;
+  /** Patients connecting at once. */
+  concurrency: number;
+  /** Pause after connecting patients, before memory or latency is read. */
+  settleMs: number;
+}
+
+export const FULL: Params = {
+  mode: "full",
+  latencyPatients: [1, 100, 1000],
+  samples: 100,
+  warmup: 5,
+  fanOutPatients: 1000,
+  fanOutRuns: 5,
+  memoryPatients: 2000,
+  capacitySteps: [500, 1000, 2000, 3000, 5000, 7500, 10000],
+  capacitySamples: 40,
+  capacityLimitMs: 50,
+  navigationRuns: 7,
+  concurrency: 50,
+  settleMs: 500,
+};
+
+export const QUICK: Params = {
+  mode: "quick",
+  latencyPatients: [1, 20, 100],
+  samples: 12,
+  warmup: 2,
+  fanOutPatients: 200,
+  fanOutRuns: 3,
+  memoryPatients: 300,
+  capacitySteps: [100, 250, 500],
+  capacitySamples: 8,
+  capacityLimitMs: 50,
+  navigationRuns: 3,
+  concurrency: 50,
+  settleMs: 300,
+};
+
+/** Descriptors a server or the load generator needs besides the sockets of the largest room. */
+const FD_HEADROOM = 1000;
+/** workerd holds two descriptors per WebSocket connection (it dup()s each socket). */
+const FDS_PER_PATIENT = 2;
+
+/**
+ * Drops room sizes that would run out of open files (servers inherit this
+ * process's limit) and tries the largest size that fits instead.
+ */
+export function fitToFileLimit(params: Params, openFiles: number): { params: Params; dropped: number[] } {
+  const largest = Math.floor((openFiles - FD_HEADROOM) / FDS_PER_PATIENT / 500) * 500;
+  const steps = params.capacitySteps.filter((n) => n <= largest);
+  const dropped = params.capacitySteps.filter((n) => n > largest);
+  if (dropped.length > 0 && largest > (steps.at(-1) ?? 0)) steps.push(largest);
+  return { params: { ...params, capacitySteps: steps }, dropped };
+}
+
+/** Goals from issue 6. They are reported beside the figures, never asserted. */
+export const GOALS = {
+  relayP50VsWs: 1.3,
+  fanOutVsWs: 2,
+  patientsPerRoom: 5000,
+  bytesPerIdlePatient: 16_000,
+  patientPageJsBytes: 15_000,
+  providerPageJsBytes: 30_000,
+} as const;

@@ -1,0 +1,159 @@
+/** The table on stdout: our figures, the peers', ratios, and the goals. */
+import { GOALS, type Params } from "./config.ts";
+import type { Machine } from "./machine.ts";
+import type { TargetResult } from "./measure.ts";
+import type { TargetName } from "./targets/types.ts";
+
+export interface Row {
+  figure: string;
+  values: Partial<Record<TargetName, number>>;
+  /** Values that are lower bounds (the room never passed the limit). */
+  atLeast?: Partial<Record<TargetName, boolean>>;
+  goal?: string;
+  /** yes / NO / ? (not measured far enough), from our value and the ratios. */
+  met?: string;
+  digits: number;
+}
+
+const NAMES: TargetName[] = ["ours", "ws", "socket.io"];
+const kB = (bytes: number) => bytes / 1000;
+
+function pick(results: TargetResult[], value: (r: TargetResult) => number | undefined): Partial<Record<TargetName, number>> {
+  const out: Partial<Record<TargetName, number>> = {};
+  for (const r of results) {
+    const v = value(r);
+    if (v !== undefined && Number.isFinite(v)) out[r.name] = v;
+  }
+  return out;
+}
+
+const verdict = (ok: boolean | undefined) => (ok === undefined ? "?" : ok ? "yes" : "NO");
+const ratioOk = (values: Row["values"], max: number) =>
+  values.ours !== undefined && values.ws !== undefined ? values.ours / values.ws <= max : undefined;
+const maxOk = (value: number | undefined, max: number) => (value === undefined ? undefined : value <= max);
+
+export function rows(results: TargetResult[], params: Params): Row[] {
+  const out: Row[] = [];
+  const arrow = { toProvider: "patient → provider", toPatient: "provider → patient" } as const;
+  for (const direction of ["toProvider", "toPatient"] as const) {
+    for (const patients of params.latencyPatients) {
+      const level = (r: TargetResult) => r.latency.find((l) => l.patients === patients)?.[direction];
+      const p50 = pick(results, (r) => level(r)?.p50);
+      out.push({
+        figure: `relay ${arrow[direction]} p50, ${patients} connected (ms)`,
+        values: p50,
+        goal: `≤ ${GOALS.relayP50VsWs}× ws`,
+        met: verdict(ratioOk(p50, GOALS.relayP50VsWs)),
+        digits: 2,
+      });
+      out.push({ figure: `relay ${arrow[direction]} p99, ${patients} connected (ms)`, values: pick(results, (r) => level(r)?.p99), digits: 2 });
+    }
+  }
+  const fan = pick(results, (r) => r.fanOut?.medianMs);
+  out.push({
+    figure: `fan-out to ${params.fanOutPatients}: last one has it (ms)`,
+    values: fan,
+    goal: `≤ ${GOALS.fanOutVsWs}× ws`,
+    met: verdict(ratioOk(fan, GOALS.fanOutVsWs)),
+    digits: 1,
+  });
+  out.push({ figure: `fan-out to ${params.fanOutPatients}: deliveries per second`, values: pick(results, (r) => r.fanOut?.deliveriesPerSecond), digits: 0 });
+
+  const capacity = pick(results, (r) => r.capacity?.patients);
+  const atLeast = Object.fromEntries(results.map((r) => [r.name, r.capacity?.capped === true]));
+  const ours = results.find((r) => r.name === "ours")?.capacity;
+  out.push({
+    figure: `patients per room with p99 ≤ ${params.capacityLimitMs} ms`,
+    values: capacity,
+    atLeast,
+    goal: `≥ ${GOALS.patientsPerRoom}`,
+    met: ours === undefined ? "?" : ours.patients >= GOALS.patientsPerRoom ? "yes" : ours.capped ? "?" : "NO",
+    digits: 0,
+  });
+
+  const memory = pick(results, (r) => (r.memory ? kB(r.memory.bytesPerPatient) : undefined));
+  out.push({
+    figure: `memory per idle waiting patient (kB)`,
+    values: memory,
+    goal: `≤ ${kB(GOALS.bytesPerIdlePatient)} kB`,
+    met: verdict(maxOk(memory.ours, kB(GOALS.bytesPerIdlePatient))),
+    digits: 1,
+  });
+  const patientJs = pick(results, (r) => (r.clientJs ? kB(r.clientJs.patient.gzipBytes) : undefined));
+  out.push({
+    figure: "patient page JavaScript, gzip (kB)",
+    values: patientJs,
+    goal: `≤ ${kB(GOALS.patientPageJsBytes)} kB`,
+    met: verdict(maxOk(patientJs.ours, kB(GOALS.patientPageJsBytes))),
+    digits: 1,
+  });
+  const providerJs = pick(results, (r) => (r.clientJs ? kB(r.clientJs.provider.gzipBytes) : undefined));
+  out.push({
+    figure: "provider dashboard JavaScript, gzip (kB)",
+    values: providerJs,
+    goal: `≤ ${kB(GOALS.providerPageJsBytes)} kB`,
+    met: verdict(maxOk(providerJs.ours, kB(GOALS.providerPageJsBytes))),
+    digits: 1,
+  });
+  out.push({
+    figure: `navigation to interactive patient page (ms, median of ${params.navigationRuns})`,
+    values: pick(results, (r) => r.navigation?.medianMs),
+    digits: 0,
+  });
+  return out;
+}
+
+function fmt(value: number | undefined, digits: number, atLeast = false): string {
+  if (value === undefined) return "–";
+  return `${atLeast ? "≥" : ""}${value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
+}
+
+function ratio(a: number | undefined, b: number | undefined): string {
+  if (a === undefined || b === undefined || b === 0) return "–";
+  const r = a / b;
+  return `${r.toFixed(r < 10 ? 2 : r < 100 ? 1 : 0)}×`;
+}
+
+/** A plain-text table (Markdown-compatible), with the machine it ran on. */
+export function table(all: Row[], machine: Machine, params: Params, browser?: string): string {
+  const header = ["figure", ...NAMES, "ours/ws", "ours/socket.io", "goal", "met"];
+  const body = all.map((row) => [
+    row.figure,
+    ...NAMES.map((n) => fmt(row.values[n], row.digits, row.atLeast?.[n])),
+    ratio(row.values.ours, row.values.ws),
+    ratio(row.values.ours, row.values["socket.io"]),
+    row.goal ?? "",
+    row.met ?? "",
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => cells[i].length)));
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 0 || i >= header.length - 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ")} |`;
+  const rule = `|${widths.map((w, i) => (i === 0 || i >= header.length - 2 ? `:${"-".repeat(w + 1)}` : `${"-".repeat(w + 1)}:`)).join("|")}|`;
+  return [
+    `queue-chat benchmark (${params.mode}): ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, ${machine.os}`,
+    `Node ${machine.node}, workerd ${machine.workerd}, ws ${machine.ws}, socket.io ${machine.socketIo}${browser ? `, ${browser}` : ""}`,
+    "",
+    line(header),
+    rule,
+    ...body.map(line),
+  ].join("\n");
+}
+
+/** What a reader needs to read the table right, and anything that went wrong. */
+export function notes(results: TargetResult[], params: Params, machine: Machine, dropped: number[]): string[] {
+  return [
+    ...(results.some((r) => r.capacity?.capped)
+      ? [`≥ n: the room never passed ${params.capacityLimitMs} ms p99 up to the last step tried (${params.capacitySteps.at(-1)}).`]
+      : []),
+    "ws and socket.io pages: a bare HTML form plus the client library (bench/peers/page.ts), a floor rather than the same app.",
+    "kB = 1,000 bytes. Latency: send() to the receiver's message event, one message in flight, in one process.",
+    ...(dropped.length > 0
+      ? [`Rooms of ${dropped.join(", ")} skipped: the open-file limit is ${machine.openFiles} and workerd holds 2 per socket.`]
+      : []),
+    ...results.flatMap((r) => [
+      ...(r.capacity?.steps.filter((s) => s.error).map((s) => `${r.name}: ${s.patients} patients could not connect: ${s.error}`) ?? []),
+      ...Object.entries(r.errorFrames).map(([code, n]) => `${r.name}: ${n} error frame(s) "${code}" from the server.`),
+      ...Object.entries(r.failed).map(([phase, why]) => `${r.name}: ${phase} failed: ${why}`),
+    ]),
+  ];
+}

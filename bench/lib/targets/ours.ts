@@ -1,0 +1,55 @@
+import { startServer } from "../../../test/harness/server.ts";
+import { signProvider } from "../../../worker/tokens.ts";
+import { freePort, workerdPid } from "../proc.ts";
+import type { Tracker } from "../tracker.ts";
+import { openJsonSocket } from "./json-socket.ts";
+import type { Target } from "./types.ts";
+
+const SECRET = "bench-secret-not-for-production";
+
+/**
+ * queue-chat itself: the built worker (dist/) in workerd through Miniflare,
+ * reached the way a browser reaches it: check-in or provider sign-in over
+ * HTTP for a session cookie, then the room's WebSocket with that cookie and
+ * the page's Origin.
+ */
+export async function startOurs(tracker: Tracker): Promise<Target> {
+  const port = await freePort();
+  const server = await startServer({
+    port,
+    vars: { SESSION_SECRET: SECRET, LEAVE_GRACE_SECONDS: "60", ROOM_CAPACITY: "20000" },
+  });
+  const { url } = server;
+  const wsUrl = url.replace(/^http/, "ws");
+  const cookieOf = (res: Response) => res.headers.getSetCookie()[0]?.split(";")[0] ?? "";
+
+  async function post(path: string, init: RequestInit): Promise<Response> {
+    const res = await fetch(`${url}${path}`, { method: "POST", ...init });
+    if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
+    return res;
+  }
+
+  return {
+    name: "ours",
+    pid: workerdPid(),
+    url,
+    // The provider's page gets each patient's copy: one per conversation.
+    broadcastEchoes: (patients) => patients,
+    async provider(room) {
+      const link = await signProvider(SECRET, room, "Dr. Bench", 3600);
+      const res = await post("/api/provider/session", { headers: { authorization: `Bearer ${link}` } });
+      const headers = { origin: url, cookie: cookieOf(res) };
+      return openJsonSocket(`${wsUrl}/api/rooms/${room}/ws?as=provider`, headers, "provider", tracker);
+    },
+    async patient(room, name) {
+      const res = await post(`/api/rooms/${room}/check-in`, {
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name }),
+      });
+      const { id } = (await res.json()) as { id: string };
+      const headers = { origin: url, cookie: cookieOf(res) };
+      return openJsonSocket(`${wsUrl}/api/rooms/${room}/ws`, headers, "patient", tracker, id);
+    },
+    stop: () => server.stop(),
+  };
+}
