@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { chatBox, checkIn, downloadChat, log, newRoom, openProvider, queue, send } from "./fixtures";
 
@@ -27,6 +28,8 @@ test("a whole text-only session from the queue: chat, consented download line by
 
   const { filename, text } = await downloadChat(provider, "Alice");
   expect(filename).toBe("chat-history.txt");
+  // Kept beside the test's other output (test-results/, git-ignored) for review.
+  writeFileSync(test.info().outputPath("chat-history.txt"), text);
   await expect(log(alice)).toContainText("The provider saved a copy of this chat.");
 
   const lines = text.split("\n");
