@@ -336,6 +336,7 @@ export class Room {
   }
 
   private welcome(identity: Identity): ServerMessage {
+    const session = identity.role === "patient" ? this.patients.get(identity.id)?.info.session : undefined;
     return {
       type: "welcome",
       v: PROTOCOL_VERSION,
@@ -345,9 +346,7 @@ export class Room {
       self: { id: identity.id, name: identity.name },
       now: this.now(),
       providerOnline: this.providers.size > 0,
-      ...(identity.role === "patient" && this.patients.get(identity.id)?.info.session
-        ? { session: this.patients.get(identity.id)!.info.session }
-        : {}),
+      ...(session ? { session } : {}),
     };
   }
 

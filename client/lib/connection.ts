@@ -1,5 +1,5 @@
 import { signal, type Signal } from "@preact/signals";
-import { CLOSE, PROTOCOL_VERSION, type ClientMessage, type ServerMessage } from "../../worker/protocol";
+import { CLOSE, type ClientMessage, type ServerMessage } from "../../worker/protocol";
 
 export type ConnectionStatus = "connecting" | "open" | "reconnecting" | "closed";
 
@@ -84,4 +84,3 @@ export function connect(options: ConnectionOptions): Connection {
   };
 }
 
-export { PROTOCOL_VERSION };

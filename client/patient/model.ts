@@ -88,7 +88,7 @@ export function createPatientModel(room: string) {
       pending.value = pending.value.filter((p) => p.cid !== msg.cid || msg.from !== "patient");
       entries.value = [
         ...entries.value,
-        { key: `m${msg.seq}`, seq: msg.seq, from: { name: msg.from === "provider" ? msg.name : msg.name, self: msg.from === "patient" }, text: msg.text, time: msg.time },
+        { key: `m${msg.seq}`, seq: msg.seq, from: { name: msg.name, self: msg.from === "patient" }, text: msg.text, time: msg.time },
       ];
     });
   }
