@@ -5,6 +5,10 @@ interface Env {
   SESSION_SECRET: string;
   LEAVE_GRACE_SECONDS?: string;
   ROOM_CAPACITY?: string;
+  /** Check-ins one client address may make per minute, per room. */
+  CHECKINS_PER_MINUTE?: string;
+  /** The provider's page signs out after this long without use. */
+  PROVIDER_IDLE_MINUTES?: string;
   /** Comma-separated origins allowed to open sockets besides our own. */
   ALLOWED_ORIGINS?: string;
 }

@@ -19,6 +19,8 @@ export const LIMITS = {
   nameMax: 60,
   clientIdChars: 64,
   idChars: 64,
+  /** Messages per seed frame; a page splits a long conversation. */
+  seedMessages: 200,
 } as const;
 
 /** WebSocket close codes the client acts on. */
@@ -32,7 +34,15 @@ export const CLOSE = {
   version: 4002,
   /** The text-only session ended: do not reconnect. */
   ended: 4003,
+  /** Nothing heard for too long (no heartbeat): reconnect. */
+  silent: 4004,
 } as const;
+
+/**
+ * Heartbeats: a page pings this often, and either side counts a socket as
+ * dead when it has heard nothing for `deadAfterMs`.
+ */
+export const HEARTBEAT = { intervalMs: 10_000, deadAfterMs: 25_000 } as const;
 
 const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.idChars));
 const ClientId = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.clientIdChars));
@@ -41,7 +51,8 @@ const Text = v.pipe(
   v.maxLength(LIMITS.textChars, `A message can be at most ${LIMITS.textChars} characters.`),
   v.check((s) => s.trim().length > 0, "A message cannot be empty."),
 );
-const Seq = v.pipe(v.number(), v.integer(), v.minValue(0));
+const Seq = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
+const Name = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.nameMax));
 
 /** A display name: trimmed, 2–60 characters, no control characters. */
 export const DisplayName = v.pipe(
@@ -55,6 +66,20 @@ export const DisplayName = v.pipe(
 
 // ---- client → server -------------------------------------------------------
 
+/** A message as the room sent it, handed back after a reset. */
+const SeedMessage = v.strictObject({
+  type: v.literal("msg"),
+  patient: Id,
+  seq: Seq,
+  cid: ClientId,
+  from: v.picklist(["provider", "patient"]),
+  name: Name,
+  text: Text,
+  time: v.number(),
+  broadcast: v.optional(v.literal(true)),
+  sig: v.pipe(v.string(), v.maxLength(LIMITS.idChars)),
+});
+
 export const ClientMessage = v.variant("type", [
   v.strictObject({
     type: v.literal("hello"),
@@ -62,12 +87,32 @@ export const ClientMessage = v.variant("type", [
     /**
      * Present when a page reconnects after a blip: the room epoch it knew and,
      * per conversation, the last sequence number it holds. Absent on a fresh
-     * page, which starts with an empty conversation.
+     * page, which starts with an empty conversation. A cursor that is not a
+     * sequence number the room issued gets a clean resync, so cursors are
+     * checked by the room, not here.
      */
     resume: v.optional(
       v.strictObject({
         epoch: v.pipe(v.string(), v.maxLength(LIMITS.idChars)),
-        cursors: v.pipe(v.record(Id, Seq), v.check((r) => Object.keys(r).length <= 20000)),
+        cursors: v.pipe(v.record(Id, v.unknown()), v.check((r) => Object.keys(r).length <= 20000)),
+      }),
+    ),
+  }),
+  /**
+   * After a server reset (a new epoch), a page hands the room back its copy
+   * of a conversation. The room takes back only messages it signed itself.
+   * Providers also restore the patient's queue entry, session and erase point.
+   */
+  v.strictObject({
+    type: v.literal("seed"),
+    patient: Id,
+    messages: v.pipe(v.array(SeedMessage), v.maxLength(LIMITS.seedMessages)),
+    erased: v.optional(Seq),
+    info: v.optional(
+      v.strictObject({
+        name: Name,
+        checkedInAt: v.pipe(v.number(), v.integer(), v.minValue(0)),
+        session: v.optional(v.strictObject({ id: Id, startedAt: v.number(), scheduled: v.optional(v.literal(true)) })),
       }),
     ),
   }),
@@ -154,6 +199,8 @@ export interface ChatMessage {
   time: number;
   /** Set when the provider sent it to everyone waiting. */
   broadcast?: true;
+  /** The room's signature: after a reset, the room takes back only what it signed. */
+  sig: string;
 }
 
 export type ErrorCode =
@@ -164,7 +211,8 @@ export type ErrorCode =
   | "forbidden"
   | "no_recipient"
   | "recipient_left"
-  | "rate_limited";
+  | "rate_limited"
+  | "bad_seed";
 
 export interface ErrorMessage {
   type: "error";
@@ -192,6 +240,10 @@ export type ServerMessage =
   | { type: "patient"; patient: PatientInfo }
   | { type: "patient_left"; id: string }
   | ChatMessage
+  /** A message sent again with the same client id: it was applied once, as `seq`. */
+  | { type: "ack"; patient: string; cid: string; seq: number }
+  /** Drop your copy of this conversation: the room's whole copy follows. */
+  | { type: "resync"; patient: string }
   | { type: "erased"; patient: string; upto: number }
   | { type: "provider"; online: boolean }
   | { type: "session_started"; patient: string; session: SessionInfo }

@@ -1,4 +1,4 @@
-/** A token bucket: `burst` frames at once, refilled at `perSecond`. */
+/** A token bucket: `burst` at once, refilled at `perSecond`. */
 export class TokenBucket {
   private tokens: number;
   private last: number;
@@ -13,10 +13,39 @@ export class TokenBucket {
   }
 
   take(now: number): boolean {
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond);
-    this.last = now;
+    this.refill(now);
     if (this.tokens < 1) return false;
     this.tokens -= 1;
     return true;
+  }
+
+  /** True when the bucket has refilled completely, so forgetting it changes nothing. */
+  full(now: number): boolean {
+    this.refill(now);
+    return this.tokens >= this.burst;
+  }
+
+  private refill(now: number): void {
+    this.tokens = Math.min(this.burst, this.tokens + (Math.max(0, now - this.last) / 1000) * this.perSecond);
+    this.last = now;
+  }
+}
+
+/** One token bucket per key (a client address), forgotten once it has refilled. */
+export class KeyedLimiter {
+  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly burst: number;
+  private readonly perSecond: number;
+
+  constructor(burst: number, perSecond: number) {
+    this.burst = burst;
+    this.perSecond = perSecond;
+  }
+
+  take(key: string, now: number): boolean {
+    if (this.buckets.size >= 1000) for (const [k, b] of this.buckets) if (b.full(now)) this.buckets.delete(k);
+    let bucket = this.buckets.get(key);
+    if (!bucket) this.buckets.set(key, (bucket = new TokenBucket(this.burst, this.perSecond, now)));
+    return bucket.take(now);
   }
 }

@@ -15,6 +15,8 @@ import type { Connection, Identity, Peer, Room } from "./room";
  */
 export class Conn implements Connection {
   ready = false;
+  /** When the socket last sent anything; the room closes it when silent too long. */
+  lastHeard: number;
   private open = true;
   readonly room: Room;
   readonly peer: Peer;
@@ -26,15 +28,14 @@ export class Conn implements Connection {
     this.peer = peer;
     this.identity = identity;
     this.bucket = bucket;
+    this.lastHeard = room.now();
   }
 
   receive(data: unknown): void {
     if (!this.open) return;
+    this.lastHeard = this.room.now();
     const size = typeof data === "string" ? byteLength(data) : data instanceof ArrayBuffer ? data.byteLength : 0;
-    if (size > LIMITS.frameBytes) {
-      this.peer.close(CLOSE.tooBig, "frame too large");
-      return this.closed();
-    }
+    if (size > LIMITS.frameBytes) return this.drop(CLOSE.tooBig, "frame too large");
     if (!this.bucket.take(this.room.now())) {
       return this.error("rate_limited", "You are sending too fast. Please wait a moment.");
     }
@@ -45,8 +46,7 @@ export class Conn implements Connection {
       if (msg.type !== "hello") return this.error("hello_required", "Say hello first.");
       if (msg.v !== PROTOCOL_VERSION) {
         this.error("version", "This page is out of date. Please reload it.");
-        this.peer.close(CLOSE.version, "version");
-        return this.closed();
+        return this.drop(CLOSE.version, "version");
       }
       return this.room.hello(this, msg.resume);
     }
@@ -56,7 +56,18 @@ export class Conn implements Connection {
   closed(): void {
     if (!this.open) return;
     this.open = false;
+    this.room.forget(this);
     if (this.ready) this.room.disconnected(this);
+  }
+
+  /** Closes the socket from our side. */
+  drop(code: number, reason: string): void {
+    try {
+      this.peer.close(code, reason);
+    } catch {
+      // Already gone.
+    }
+    this.closed();
   }
 
   send(msg: ServerMessage): void {

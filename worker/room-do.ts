@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import type { SessionInfo } from "./protocol";
+import { createHmac } from "node:crypto";
 import { Room, type AdmitResult, type AuditEvent, type Identity } from "./room";
 
 export const IDENTITY_HEADER = "X-QC-Identity";
@@ -19,14 +19,20 @@ export class RoomDO extends DurableObject<Env> {
       name,
       graceMs: Number(this.env.LEAVE_GRACE_SECONDS ?? 60) * 1000,
       capacity: Number(this.env.ROOM_CAPACITY ?? 10000),
+      checkInsPerMinute: Number(this.env.CHECKINS_PER_MINUTE ?? 10),
+      // Synchronous HMAC, so the room stays plain synchronous code.
+      sign: (data) => createHmac("sha256", this.env.SESSION_SECRET).update(`message\n${data}`).digest("base64url").slice(0, 32),
       audit: logAudit,
     });
     return this.room;
   }
 
-  /** Checks a patient in (RPC); with `session`, straight into a scheduled text-only session. */
-  admit(room: string, identity: Identity, session?: SessionInfo): AdmitResult {
-    return this.roomFor(room).admit(identity, session);
+  /**
+   * Checks a patient in (RPC), limited per client address; with
+   * `identity.session`, straight into a scheduled text-only session.
+   */
+  checkIn(room: string, identity: Identity, address: string): AdmitResult {
+    return this.roomFor(room).checkIn(identity, address);
   }
 
   /** WebSocket upgrades only; the worker has verified who is connecting. */

@@ -1,7 +1,9 @@
 import { Conversation } from "./conversation";
 import {
   CLOSE,
+  HEARTBEAT,
   PROTOCOL_VERSION,
+  type ChatMessage,
   type ClientMessage,
   type PatientInfo,
   type Role,
@@ -9,7 +11,7 @@ import {
   type SessionInfo,
 } from "./protocol";
 import { randomId } from "./ids";
-import { TokenBucket } from "./rate-limit";
+import { KeyedLimiter, TokenBucket } from "./rate-limit";
 import { Conn } from "./room-connection";
 
 /** The least a socket must do; the Durable Object adapts a WebSocket to it. */
@@ -25,6 +27,8 @@ export interface Identity {
   name: string;
   /** Patients only: the check-in time, which orders the queue. */
   checkedInAt?: number;
+  /** Patients who joined through a scheduled link: that session. */
+  session?: SessionInfo;
 }
 
 export interface Clock {
@@ -51,6 +55,11 @@ export interface AuditEvent {
 
 export interface RoomOptions {
   name: string;
+  /**
+   * Signs a message's canonical form (an HMAC under the worker's secret), so
+   * that after a reset the room takes back only messages it issued.
+   */
+  sign: (data: string) => string;
   /** How long a patient whose sockets all dropped keeps their place. */
   graceMs: number;
   /** Most patients in the queue at once. */
@@ -60,12 +69,22 @@ export interface RoomOptions {
   /** Frames a connection may send at once, and refilled per second. */
   burst?: number;
   perSecond?: number;
+  /** Check-ins one client address may make at once, and per minute after that. */
+  checkInsPerMinute?: number;
+  /** A socket silent this long is closed as dead; 0 turns heartbeats off. */
+  deadAfterMs?: number;
+  /**
+   * The first sequence number is above this. By default it comes from the
+   * clock, so it is above anything an earlier instance of the room issued.
+   */
+  seqBase?: number;
   audit?: (event: AuditEvent) => void;
 }
 
 type Resume = NonNullable<Extract<ClientMessage, { type: "hello" }>["resume"]>;
+type Seed = Extract<ClientMessage, { type: "seed" }>;
 
-export type AdmitResult = { ok: true } | { ok: false; reason: "full" };
+export type AdmitResult = { ok: true } | { ok: false; reason: "full" | "too_many" };
 
 interface Patient {
   info: PatientInfo;
@@ -91,14 +110,21 @@ export interface Connection {
 export class Room {
   readonly name: string;
   readonly epoch: string;
-  private readonly opts: Required<Omit<RoomOptions, "audit" | "epoch">> & Pick<RoomOptions, "audit">;
+  readonly seqBase: number;
+  private readonly opts: Required<Omit<RoomOptions, "audit" | "epoch" | "seqBase">> & Pick<RoomOptions, "audit">;
   private readonly patients = new Map<string, Patient>();
   private readonly providers = new Set<Conn>();
+  /** Every open socket, said hello or not, for the heartbeat sweep. */
+  private readonly sockets = new Set<Conn>();
+  private readonly checkIns: KeyedLimiter;
+  private stopSweep?: () => void;
 
   constructor(options: RoomOptions) {
     this.name = options.name;
     this.epoch = options.epoch ?? crypto.randomUUID();
-    this.opts = { clock: systemClock, burst: 30, perSecond: 10, ...options };
+    this.opts = { clock: systemClock, burst: 30, perSecond: 10, checkInsPerMinute: 10, deadAfterMs: HEARTBEAT.deadAfterMs, ...options };
+    this.seqBase = options.seqBase ?? this.opts.clock.now() * 1000;
+    this.checkIns = new KeyedLimiter(this.opts.checkInsPerMinute, this.opts.checkInsPerMinute / 60);
   }
 
   get patientCount(): number {
@@ -110,9 +136,10 @@ export class Room {
    * to connect. With `session`, they arrive straight into a text-only
    * session (a scheduled link).
    */
-  admit(identity: Identity, session?: SessionInfo): AdmitResult {
+  admit(identity: Identity): AdmitResult {
     if (this.patients.has(identity.id)) return { ok: true };
     if (this.patients.size >= this.opts.capacity) return { ok: false, reason: "full" };
+    const { session } = identity;
     const patient: Patient = {
       info: {
         id: identity.id,
@@ -122,7 +149,7 @@ export class Room {
         ...(session ? { session } : {}),
       },
       conns: new Set(),
-      convo: new Conversation(identity.id),
+      convo: new Conversation(identity.id, this.seqBase),
     };
     this.patients.set(identity.id, patient);
     this.startLeaveTimer(patient);
@@ -131,8 +158,17 @@ export class Room {
     return { ok: true };
   }
 
+  /** A new check-in from `address`: limited per address, then admitted. */
+  checkIn(identity: Identity, address: string): AdmitResult {
+    if (!this.checkIns.take(address, this.now())) return { ok: false, reason: "too_many" };
+    return this.admit(identity);
+  }
+
   connect(peer: Peer, identity: Identity): Connection {
-    return new Conn(this, peer, identity, new TokenBucket(this.opts.burst, this.opts.perSecond, this.now()));
+    const conn = new Conn(this, peer, identity, new TokenBucket(this.opts.burst, this.opts.perSecond, this.now()));
+    this.sockets.add(conn);
+    if (!this.stopSweep && this.opts.deadAfterMs > 0) this.scheduleSweep();
+    return conn;
   }
 
   /** A snapshot of the queue, oldest check-in first. */
@@ -153,7 +189,9 @@ export class Room {
    */
   hello(conn: Conn, resume?: Resume): void {
     const { identity } = conn;
-    const cursors = resume?.epoch === this.epoch ? resume.cursors : undefined;
+    // A page from before a reset holds a copy the room lost: it gets all the
+    // room has (it merges by seq), then hands back its copy (seed).
+    const cursors = !resume ? undefined : resume.epoch === this.epoch ? resume.cursors : {};
     if (identity.role === "provider") return this.providerJoined(conn, cursors);
     let patient = this.patients.get(identity.id);
     if (!patient) {
@@ -162,7 +200,7 @@ export class Room {
       // their original check-in time.
       if (!this.admit(identity).ok) {
         conn.error("forbidden", "The waiting room is full. Please try again later.");
-        conn.peer.close(CLOSE.left, "full");
+        conn.drop(CLOSE.left, "full");
         return;
       }
       patient = this.patients.get(identity.id)!;
@@ -173,14 +211,14 @@ export class Room {
     conn.ready = true;
     conn.send(this.welcome(identity));
     // A fresh page starts empty; a resuming one gets what it missed.
-    if (cursors) this.catchUp(conn, patient.convo, cursors[identity.id] ?? 0);
+    if (cursors) this.catchUp(conn, patient.convo, cursors[identity.id]);
     if (patient.info.status !== "waiting") {
       patient.info = { ...patient.info, status: "waiting" };
       this.toProviders({ type: "patient", patient: patient.info });
     }
   }
 
-  private providerJoined(conn: Conn, cursors?: Record<string, number>): void {
+  private providerJoined(conn: Conn, cursors?: Record<string, unknown>): void {
     const wasOnline = this.providers.size > 0;
     // A fresh provider page erases what the previous page had been shown;
     // what no provider page has seen yet is kept and delivered now.
@@ -197,7 +235,7 @@ export class Room {
     conn.send(this.welcome(conn.identity));
     conn.send({ type: "queue", patients: this.queue() });
     for (const patient of this.patients.values()) {
-      this.catchUp(conn, patient.convo, cursors?.[patient.info.id] ?? 0);
+      this.catchUp(conn, patient.convo, cursors?.[patient.info.id]);
       patient.convo.deliveredToProvider = patient.convo.seq;
     }
     if (!wasOnline) this.toAllPatients({ type: "provider", online: true });
@@ -211,6 +249,8 @@ export class Room {
         return conn.error("bad_frame", "Already connected.");
       case "ping":
         return conn.send({ type: "pong" });
+      case "seed":
+        return this.seed(conn, msg);
       case "send": {
         if (identity.role === "patient") {
           const patient = this.patients.get(identity.id);
@@ -281,23 +321,92 @@ export class Room {
 
   private deliver(patient: Patient, sender: Conn, cid: string, text: string, broadcast = false): void {
     const from = sender.identity;
-    // A page resends what it saw no echo for after a reconnect: apply it once,
-    // and echo the original (if not erased) to that page only.
+    // A page resends what it saw no echo for after a reconnect: it is applied
+    // once, and the page is told the seq it got.
     const earlier = patient.convo.appliedSeq(from.role, cid);
-    if (earlier !== undefined) {
-      const kept = patient.convo.messages.find((m) => m.seq === earlier);
-      if (kept) sender.send(kept);
-      return;
-    }
-    const msg = patient.convo.append(from.role, from.name, cid, text, this.now(), broadcast);
+    if (earlier !== undefined) return sender.send({ type: "ack", patient: patient.info.id, cid, seq: earlier });
+    const fields = { cid, from: from.role, name: from.name, text, time: this.now(), ...(broadcast ? { broadcast: true as const } : {}) };
+    const msg = patient.convo.append(fields, (m) => this.opts.sign(canonical(this.name, m)));
     this.toPatient(patient, msg);
     this.toProviders(msg);
     if (this.providers.size > 0) patient.convo.deliveredToProvider = msg.seq;
   }
 
-  private catchUp(conn: Conn, convo: Conversation, cursor: number): void {
-    if (convo.erasedUpto > 0 && cursor > 0) conn.send({ type: "erased", patient: convo.patient, upto: convo.erasedUpto });
-    for (const msg of convo.after(cursor)) conn.send(msg);
+  /** Sends a page what it has not seen of a conversation, or a clean resync. */
+  private catchUp(conn: Conn, convo: Conversation, cursor: unknown = 0): void {
+    const known = typeof cursor === "number" && Number.isSafeInteger(cursor) && cursor >= 0;
+    const { resync, messages } = known ? convo.since(cursor) : { resync: true, messages: convo.messages };
+    if (resync) conn.send({ type: "resync", patient: convo.patient });
+    else if (convo.erasedUpto > 0 && cursor !== 0) conn.send({ type: "erased", patient: convo.patient, upto: convo.erasedUpto });
+    for (const msg of messages) conn.send(msg);
+  }
+
+  /**
+   * A page's copy of a conversation from before a reset. Only messages this
+   * room signed are taken back, and never below an erase. Only the provider
+   * may restore a queue entry, a session or an erase point.
+   */
+  private seed(conn: Conn, seed: Seed): void {
+    const { identity } = conn;
+    const isProvider = identity.role === "provider";
+    if (!isProvider && seed.patient !== identity.id) return conn.error("forbidden", "You can only restore your own conversation.");
+    let patient = this.patients.get(seed.patient);
+    if (!patient && isProvider && seed.info) {
+      const { name, checkedInAt, session } = seed.info;
+      if (this.admit({ role: "patient", id: seed.patient, name, checkedInAt, ...(session ? { session } : {}) }).ok) {
+        patient = this.patients.get(seed.patient)!;
+        // They have not reconnected yet: away until they do, or the grace period ends.
+        patient.info = { ...patient.info, status: "away" };
+        this.toProviders({ type: "patient", patient: patient.info });
+      }
+    }
+    if (!patient) return conn.error("recipient_left", "This patient has left the waiting room.");
+    const { convo } = patient;
+    if (isProvider && seed.info?.session && !patient.info.session) {
+      patient.info = { ...patient.info, session: seed.info.session };
+      const started: ServerMessage = { type: "session_started", patient: patient.info.id, session: seed.info.session };
+      this.toPatient(patient, started);
+      this.toProviders(started);
+    }
+    if (isProvider && seed.erased !== undefined && convo.erase(Math.min(seed.erased, this.seqBase)) > 0) {
+      const erased: ServerMessage = { type: "erased", patient: patient.info.id, upto: convo.erasedUpto };
+      this.toPatient(patient, erased);
+      this.toProviders(erased);
+    }
+    let refused = 0;
+    for (const msg of seed.messages) {
+      const authentic = msg.patient === seed.patient && sameSig(this.opts.sign(canonical(this.name, msg)), msg.sig);
+      if (!authentic) refused++;
+      else if (convo.restore(msg)) this.forward(patient, msg, conn);
+    }
+    if (refused > 0) conn.error("bad_seed", "Some messages could not be restored.");
+  }
+
+  /** Sends a restored message to everyone in its conversation but the page that restored it. */
+  private forward(patient: Patient, msg: ChatMessage, from: Conn): void {
+    const frame = JSON.stringify(msg);
+    for (const c of patient.conns) if (c !== from) c.sendRaw(frame);
+    for (const c of this.providers) if (c !== from) c.sendRaw(frame);
+    if (this.providers.size > 0) patient.convo.deliveredToProvider = Math.max(patient.convo.deliveredToProvider, msg.seq);
+  }
+
+  /** @internal A socket closed, whether or not it said hello. */
+  forget(conn: Conn): void {
+    this.sockets.delete(conn);
+    if (this.sockets.size === 0) {
+      this.stopSweep?.();
+      this.stopSweep = undefined;
+    }
+  }
+
+  /** Closes sockets that have been silent too long: their page is gone, or the network is. */
+  private scheduleSweep(): void {
+    this.stopSweep = this.opts.clock.setTimeout(() => {
+      const cutoff = this.now() - this.opts.deadAfterMs;
+      for (const conn of [...this.sockets]) if (conn.lastHeard < cutoff) conn.drop(CLOSE.silent, "silent");
+      this.stopSweep = undefined;
+      if (this.sockets.size > 0) this.scheduleSweep();
+    }, HEARTBEAT.intervalMs);
   }
 
   private startSession(patient: Patient): void {
@@ -324,7 +433,7 @@ export class Room {
     if (!patient) return;
     patient.cancelLeave?.();
     this.patients.delete(id);
-    for (const conn of patient.conns) conn.peer.close(code, code === CLOSE.ended ? "ended" : "left");
+    for (const conn of [...patient.conns]) conn.drop(code, code === CLOSE.ended ? "ended" : "left");
     if (!announce) return;
     this.toProviders({ type: "patient_left", id });
     this.audit("left", patient.info);
@@ -370,4 +479,17 @@ export class Room {
   private audit(event: AuditEvent["event"], who: { id: string; role?: Role }): void {
     this.opts.audit?.({ event, room: this.name, participant: who.id, role: who.role ?? "patient" });
   }
+}
+
+/** What the room signs for a message: everything a page could tamper with. */
+function canonical(room: string, m: Omit<ChatMessage, "sig">): string {
+  return JSON.stringify([room, m.patient, m.seq, m.cid, m.from, m.name, m.text, m.time, m.broadcast === true]);
+}
+
+/** Compares signatures in time independent of where they differ. */
+function sameSig(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
 }

@@ -17,6 +17,8 @@ const PatientClaims = v.object({
   sub: v.pipe(v.string(), v.minLength(16), v.maxLength(64)),
   /** Check-in time in ms; the queue is ordered by it, also after a reset. */
   cin: v.number(),
+  /** Joined through a scheduled link: the session, so a reset keeps it. */
+  sid: v.optional(v.pipe(v.string(), v.minLength(16), v.maxLength(64))),
 });
 /**
  * A scheduled text-only session: everything the room needs is in the signed
@@ -49,8 +51,16 @@ export function signProvider(secret: string, room: string, name: string, ttlSeco
   return sign(claims, secret, "HS256");
 }
 
-export function signPatient(secret: string, room: string, id: string, name: string, checkedInAt: number): Promise<string> {
-  const claims: PatientClaims = { role: "patient", room, sub: id, name, cin: checkedInAt, exp: nowSeconds() + SESSION_TTL };
+export function signPatient(secret: string, room: string, id: string, name: string, checkedInAt: number, sessionId?: string): Promise<string> {
+  const claims: PatientClaims = {
+    role: "patient",
+    room,
+    sub: id,
+    name,
+    cin: checkedInAt,
+    exp: nowSeconds() + SESSION_TTL,
+    ...(sessionId ? { sid: sessionId } : {}),
+  };
   return sign(claims, secret, "HS256");
 }
 

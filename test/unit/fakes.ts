@@ -2,6 +2,7 @@
  * Test doubles for the plain `Room`: a socket that records what the room
  * sends, and a clock whose timers run only when the test advances it.
  */
+import { createHmac } from "node:crypto";
 import { PROTOCOL_VERSION, type ServerMessage, type ServerMessageOf } from "../../worker/protocol";
 import { Room, type Clock, type Connection, type Identity, type Peer, type RoomOptions } from "../../worker/room";
 
@@ -115,9 +116,16 @@ export class Client {
   }
 }
 
+/** Signs as the worker does, with a test secret. */
+export const sign = (data: string) => createHmac("sha256", "unit-test-secret").update(data).digest("base64url");
+
+/**
+ * A room with a manual clock. It numbers messages from 1 (seqBase 0), and
+ * heartbeats are off unless a test turns them on: these pages never ping.
+ */
 export function setup(options: Partial<RoomOptions> = {}) {
   const clock = new FakeClock();
-  const room = new Room({ name: "clinic", graceMs: GRACE_MS, capacity: 50, epoch: EPOCH, clock, ...options });
+  const room = new Room({ name: "clinic", graceMs: GRACE_MS, capacity: 50, epoch: EPOCH, clock, sign, seqBase: 0, deadAfterMs: 0, ...options });
   let next = 0;
   const patientIdentity = (name: string, checkedInAt = clock.now()): Identity => ({
     role: "patient",

@@ -19,6 +19,7 @@ describe("chat between a patient and the provider", () => {
       name: "Ana Lima",
       text: "I'm here for my 10:30.",
       time: t.clock.now(),
+      sig: expect.any(String),
     };
     expect(provider.of("msg")).toEqual([expected]);
     expect(ana.of("msg")).toEqual([expected]);
@@ -41,6 +42,7 @@ describe("chat between a patient and the provider", () => {
       name: "Dr. Rivera",
       text: "I'll be with you in 5 minutes.",
       time: t.clock.now(),
+      sig: expect.any(String),
     });
     expect(provider.last("msg")?.seq).toBe(2);
   });
@@ -172,7 +174,7 @@ describe("broadcast", () => {
 });
 
 describe("resent messages", () => {
-  it("a message resent after a reconnect (same cid) is applied once", () => {
+  it("a message resent after a reconnect (same cid, even other text) is applied once and answered with the same seq", () => {
     const t = setup();
     const provider = t.provider();
     const ana = t.patient("Ana Lima");
@@ -180,10 +182,11 @@ describe("resent messages", () => {
     ana.drop(); // the echo was lost with the connection
 
     const back = t.reopen(ana, { [ana.id]: 0 });
-    back.send({ type: "send", cid: "a1", text: "Did this arrive?" });
+    back.send({ type: "send", cid: "a1", text: "Did this arrive? (edited)" });
 
-    expect(provider.of("msg").map((m) => m.seq)).toEqual([1]);
-    expect(back.of("msg").map((m) => m.seq)).toEqual([1, 1]);
+    expect(provider.of("msg").map((m) => [m.seq, m.text])).toEqual([[1, "Did this arrive?"]]);
+    expect(back.of("msg").map((m) => m.seq)).toEqual([1]);
+    expect(back.last("ack")).toEqual({ type: "ack", patient: ana.id, cid: "a1", seq: 1 });
     back.send({ type: "send", cid: "a2", text: "Next" });
     expect(provider.last("msg")?.seq).toBe(2);
   });

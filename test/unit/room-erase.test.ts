@@ -121,14 +121,14 @@ describe("a provider page reload", () => {
     expect(resumed.of("msg").map((m) => [m.patient, m.text])).toEqual([[bo.id, "New here"]]);
   });
 
-  it("a resume that names another epoch (the room was reset) counts as a fresh page", () => {
+  it("a page from before a reset (another epoch) is no fresh page: it gets the room's whole copy and nothing is erased", () => {
     const { t, provider, ana } = chatting(2);
     provider.drop();
 
-    const stale = new Client(t.room, provider.identity).hello({ epoch: `not-${EPOCH}`, cursors: { [ana.id]: 0 } });
+    const stale = new Client(t.room, provider.identity).hello({ epoch: `not-${EPOCH}`, cursors: { [ana.id]: 2 } });
 
-    expect(stale.texts()).toEqual([]);
-    expect(ana.last("erased")).toEqual({ type: "erased", patient: ana.id, upto: 2 });
+    expect(stale.texts()).toEqual(["patient 1", "provider 2"]);
+    expect(ana.of("erased")).toEqual([]);
   });
 });
 

@@ -243,7 +243,7 @@ describe("a scheduled session", () => {
     const identity = t.patientIdentity("Ana Lima");
     const session = scheduled(t.clock.now());
 
-    expect(t.room.admit(identity, session)).toEqual({ ok: true });
+    expect(t.room.admit({ ...identity, session })).toEqual({ ok: true });
 
     expect(provider.last("patient")?.patient).toEqual({
       id: identity.id,
@@ -259,7 +259,7 @@ describe("a scheduled session", () => {
     const t = setup();
     const identity = t.patientIdentity("Ana Lima");
     const session = scheduled(t.clock.now());
-    t.room.admit(identity, session);
+    t.room.admit({ ...identity, session });
 
     const page = new Client(t.room, identity).hello();
 
@@ -275,7 +275,7 @@ describe("a scheduled session", () => {
   it("a provider's welcome never carries a session", () => {
     const t = setup();
     const identity = t.patientIdentity("Ana Lima");
-    t.room.admit(identity, scheduled(t.clock.now()));
+    t.room.admit({ ...identity, session: scheduled(t.clock.now()) });
 
     expect(t.provider().last("welcome")).not.toHaveProperty("session");
   });
@@ -285,7 +285,7 @@ describe("a scheduled session", () => {
     const provider = t.provider();
     const identity = t.patientIdentity("Ana Lima");
     const session = scheduled(t.clock.now());
-    t.room.admit(identity, session);
+    t.room.admit({ ...identity, session });
 
     provider.send({ type: "start_session", patient: identity.id });
 
@@ -296,7 +296,7 @@ describe("a scheduled session", () => {
     const t = setup();
     const provider = t.provider();
     const identity = t.patientIdentity("Ana Lima");
-    t.room.admit(identity, scheduled(t.clock.now()));
+    t.room.admit({ ...identity, session: scheduled(t.clock.now()) });
     const page = new Client(t.room, identity).hello();
 
     provider.send({ type: "end_session", patient: identity.id });

@@ -17,14 +17,15 @@ it("a patient and the provider chat both ways, with the server assigning seq, ti
   expect(fromAna).toEqual({
     type: "msg",
     patient: patient.id,
-    seq: 1,
+    seq: expect.any(Number),
     cid: "a1",
     from: "patient",
     name: "Ana Lima",
     text: "I'm in the waiting room.",
     time: expect.any(Number),
+    sig: expect.any(String),
   });
-  expect(fromProvider).toMatchObject({ patient: patient.id, seq: 2, from: "provider", name: "Dr. Rivera" });
+  expect(fromProvider).toMatchObject({ patient: patient.id, seq: fromAna.seq + 1, from: "provider", name: "Dr. Rivera" });
   expect(fromAna.time).toBeGreaterThanOrEqual(before - 1_000);
   expect(fromProvider.time).toBeGreaterThanOrEqual(fromAna.time);
   // Each side also gets its own message back, as the room recorded it.

@@ -4,6 +4,7 @@ import { randomId } from "../ids";
 import { DisplayName } from "../protocol";
 import { signInvite, signPatient, verifyToken, type InviteClaims } from "../tokens";
 import { PATIENT_COOKIE, patientCookiePath, providerFromCookie, setSessionCookie } from "./auth";
+import { clientAddress, refusedCheckIn } from "./check-in";
 import { jsonBody } from "./validate";
 
 const MINUTE = 60_000;
@@ -58,9 +59,10 @@ export const inviteRoutes = new Hono<{ Bindings: Env }>()
     const id = randomId();
     const checkedInAt = Date.now();
     const stub = c.env.ROOMS.get(c.env.ROOMS.idFromName(invite.room));
-    const admitted = await stub.admit(invite.room, { role: "patient", id, name, checkedInAt }, { id: invite.sid, startedAt: checkedInAt, scheduled: true });
-    if (!admitted.ok) return c.json({ error: "The clinic cannot take more patients right now. Please try again in a few minutes." }, 503);
-    const token = await signPatient(c.env.SESSION_SECRET, invite.room, id, name, checkedInAt);
+    const session = { id: invite.sid, startedAt: checkedInAt, scheduled: true as const };
+    const admitted = await stub.checkIn(invite.room, { role: "patient", id, name, checkedInAt, session }, clientAddress(c.req.raw));
+    if (!admitted.ok) return refusedCheckIn(c, admitted.reason);
+    const token = await signPatient(c.env.SESSION_SECRET, invite.room, id, name, checkedInAt, invite.sid);
     setSessionCookie(c, PATIENT_COOKIE, token, patientCookiePath(invite.room));
     return c.json({ room: invite.room, id, name });
   });

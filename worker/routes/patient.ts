@@ -4,6 +4,7 @@ import { DisplayName } from "../protocol";
 import { randomId } from "../ids";
 import { signPatient } from "../tokens";
 import { PATIENT_COOKIE, clearSessionCookie, patientCookiePath, patientFromCookie, setSessionCookie } from "./auth";
+import { clientAddress, refusedCheckIn } from "./check-in";
 import { jsonBody, roomParam } from "./validate";
 
 const CheckIn = v.object({ name: DisplayName });
@@ -16,8 +17,8 @@ export const patientRoutes = new Hono<{ Bindings: Env }>()
     const id = randomId();
     const checkedInAt = Date.now();
     const stub = c.env.ROOMS.get(c.env.ROOMS.idFromName(room));
-    const admitted = await stub.admit(room, { role: "patient", id, name, checkedInAt });
-    if (!admitted.ok) return c.json({ error: "The waiting room is full. Please try again in a few minutes." }, 503);
+    const admitted = await stub.checkIn(room, { role: "patient", id, name, checkedInAt }, clientAddress(c.req.raw));
+    if (!admitted.ok) return refusedCheckIn(c, admitted.reason);
     const token = await signPatient(c.env.SESSION_SECRET, room, id, name, checkedInAt);
     setSessionCookie(c, PATIENT_COOKIE, token, patientCookiePath(room));
     return c.json({ id, name, checkedInAt });

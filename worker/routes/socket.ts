@@ -20,7 +20,10 @@ export const socketRoutes = new Hono<{ Bindings: Env }>().get("/ws", roomParam, 
     if (p && p.room === room) identity = { role: "provider", id: "provider", name: p.name };
   } else {
     const p = await patientFromCookie(c, room);
-    if (p) identity = { role: "patient", id: p.sub, name: p.name, checkedInAt: p.cin };
+    if (p) {
+      identity = { role: "patient", id: p.sub, name: p.name, checkedInAt: p.cin };
+      if (p.sid) identity.session = { id: p.sid, startedAt: p.cin, scheduled: true };
+    }
   }
   if (!identity) return c.json({ error: "Not signed in to this room." }, 401);
 
