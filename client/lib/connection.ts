@@ -1,5 +1,5 @@
 import { signal, type Signal } from "@preact/signals";
-import { CLOSE, type ClientMessage, type ServerMessage } from "../../worker/protocol";
+import { CLOSE, HEARTBEAT, type ClientMessage, type ServerMessage } from "../../worker/protocol";
 
 export type ConnectionStatus = "connecting" | "open" | "reconnecting" | "closed";
 
@@ -19,21 +19,54 @@ export interface Connection {
   close(): void;
 }
 
-const FINAL = new Set<number>([CLOSE.policy, CLOSE.tooBig, CLOSE.left, CLOSE.version]);
+const FINAL = new Set<number>([CLOSE.policy, CLOSE.tooBig, CLOSE.left, CLOSE.version, CLOSE.ended]);
 
-/** A WebSocket to a room that reconnects by itself with jittered exponential backoff. */
+/**
+ * A WebSocket to a room that reconnects by itself with jittered exponential
+ * backoff. It pings every 10 s and gives up on a socket that has been silent
+ * for 25 s, so a dead network is noticed even when no close event comes.
+ */
 export function connect(options: ConnectionOptions): Connection {
   const status = signal<ConnectionStatus>("connecting");
   let ws: WebSocket | null = null;
   let attempts = 0;
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  let lastHeard = 0;
+
+  const retry = () => {
+    status.value = "reconnecting";
+    const delay = Math.min(15000, 500 * 2 ** attempts++) * (0.5 + Math.random() / 2);
+    timer = setTimeout(open, delay);
+  };
+
+  /** Stops listening to a socket; its late events change nothing. */
+  const abandon = (socket: WebSocket) => {
+    clearInterval(heartbeat);
+    socket.onopen = socket.onmessage = socket.onclose = null;
+    if (ws === socket) ws = null;
+    try {
+      socket.close(1000, "bye");
+    } catch {
+      // Already closing.
+    }
+  };
 
   const open = () => {
     const socket = new WebSocket(new URL(options.url, location.href).href.replace(/^http/, "ws"));
     ws = socket;
+    lastHeard = Date.now();
+    clearInterval(heartbeat);
+    heartbeat = setInterval(() => {
+      if (Date.now() - lastHeard > HEARTBEAT.deadAfterMs) {
+        abandon(socket);
+        retry();
+      } else if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "ping" }));
+    }, HEARTBEAT.intervalMs);
     socket.onopen = () => socket.send(JSON.stringify(options.hello()));
     socket.onmessage = (event) => {
+      lastHeard = Date.now();
       const msg = JSON.parse(event.data as string) as ServerMessage;
       if (msg.type === "welcome") {
         attempts = 0;
@@ -43,7 +76,7 @@ export function connect(options: ConnectionOptions): Connection {
     };
     socket.onclose = (event) => {
       if (ws !== socket) return;
-      ws = null;
+      abandon(socket);
       if (stopped) return;
       if (FINAL.has(event.code)) {
         stopped = true;
@@ -51,9 +84,7 @@ export function connect(options: ConnectionOptions): Connection {
         options.onFinal?.(event.code);
         return;
       }
-      status.value = "reconnecting";
-      const delay = Math.min(15000, 500 * 2 ** attempts++) * (0.5 + Math.random() / 2);
-      timer = setTimeout(open, delay);
+      retry();
     };
   };
 
@@ -77,8 +108,7 @@ export function connect(options: ConnectionOptions): Connection {
       stopped = true;
       clearTimeout(timer);
       removeEventListener("online", online);
-      ws?.close(1000, "bye");
-      ws = null;
+      if (ws) abandon(ws);
       status.value = "closed";
     },
   };

@@ -3,6 +3,7 @@ import { CLOSE, LIMITS, PROTOCOL_VERSION, type ChatMessage, type ServerMessage, 
 import { connect, type Connection } from "../lib/connection";
 import { api } from "../lib/http";
 import { newClientId } from "../lib/ids";
+import { merge, seedFrames } from "../lib/replica";
 import { syncClock } from "../lib/time";
 import type { LogLine } from "../ui/ChatLog";
 
@@ -29,36 +30,73 @@ export function createPatientModel(room: string) {
   const busy = signal(false);
   const providerOnline = signal(false);
   const session = signal<SessionInfo | null>(null);
-  const entries = signal<(LogLine & { seq?: number })[]>([]);
+  /** This page's copy of the conversation, in sequence order. */
+  const messages = signal<ChatMessage[]>([]);
+  /** Notices from the room, each placed after the message it followed. */
+  const notices = signal<{ key: string; text: string; afterSeq: number }[]>([]);
   const pending = signal<Pending[]>([]);
   let conn: Connection | null = null;
   let epoch: string | undefined;
-  let cursor = 0;
+  let erasedUpto = 0;
+  /** After a server reset: our copy is on its way back to the room, until it answers a ping. */
+  let seeding = false;
+  const cursor = () => messages.value.at(-1)?.seq ?? 0;
 
-  const lines = computed<LogLine[]>(() => [
-    ...entries.value,
-    ...pending.value.map((p) => ({ key: p.cid, from: { name: me.value?.name ?? "", self: true }, text: p.text, pending: !p.failed, failed: p.failed })),
-  ]);
+  const lines = computed<LogLine[]>(() => {
+    const out: LogLine[] = [];
+    const queued = [...notices.value];
+    const flush = (upto: number) => {
+      while (queued.length > 0 && queued[0].afterSeq <= upto) out.push(queued.shift()!);
+    };
+    for (const m of messages.value) {
+      flush(m.seq - 1);
+      out.push({ key: `m${m.seq}`, from: { name: m.name, self: m.from === "patient" }, text: m.text, time: m.time });
+    }
+    flush(Infinity);
+    for (const p of pending.value) out.push({ key: p.cid, from: { name: me.value?.name ?? "", self: true }, text: p.text, pending: !p.failed, failed: p.failed });
+    return out;
+  });
   const status = computed(() => conn?.status.value ?? "connecting");
 
   const notice = (text: string) => {
-    entries.value = [...entries.value, { key: `n${Date.now()}${Math.random()}`, text }];
+    notices.value = [...notices.value, { key: `n${Date.now()}${Math.random()}`, text, afterSeq: cursor() }];
+  };
+  const settle = (cid: string) => {
+    if (pending.value.some((p) => p.cid === cid)) pending.value = pending.value.filter((p) => p.cid !== cid);
   };
 
   function onMessage(msg: ServerMessage): void {
     switch (msg.type) {
-      case "welcome":
+      case "welcome": {
+        // A new epoch means the room's memory was reset: hand it back our copy.
+        const reset = epoch !== undefined && epoch !== msg.epoch;
         epoch = msg.epoch;
         providerOnline.value = msg.providerOnline;
-        session.value = msg.session ?? null;
+        // After a reset the room learns of a session from the provider's copy.
+        if (msg.session || !reset) session.value = msg.session ?? null;
         syncClock(msg.now);
+        if (reset || seeding) {
+          seeding = true;
+          for (const frame of seedFrames(msg.self.id, messages.value)) conn?.send(frame);
+          conn?.send({ type: "ping" });
+        }
         for (const p of pending.value) if (!p.failed) conn?.send({ type: "send", cid: p.cid, text: p.text });
+        return;
+      }
+      case "pong":
+        seeding = false;
+        return;
+      case "ack":
+        return settle(msg.cid);
+      case "resync":
+        messages.value = [];
         return;
       case "msg":
         return received(msg);
       case "erased":
-        if (entries.value.some((e) => e.seq !== undefined && e.seq <= msg.upto)) {
-          entries.value = entries.value.filter((e) => e.seq === undefined || e.seq > msg.upto);
+        erasedUpto = Math.max(erasedUpto, msg.upto);
+        if (messages.value.some((m) => m.seq <= msg.upto)) {
+          messages.value = messages.value.filter((m) => m.seq > msg.upto);
           notice("The provider cleared this chat. Earlier messages were erased.");
         }
         return;
@@ -66,6 +104,7 @@ export function createPatientModel(room: string) {
         providerOnline.value = msg.online;
         return;
       case "session_started":
+        if (session.value?.id === msg.session.id) return;
         session.value = msg.session;
         notice("Your provider started a text-only session. You can keep writing here.");
         return;
@@ -82,14 +121,10 @@ export function createPatientModel(room: string) {
   }
 
   function received(msg: ChatMessage): void {
-    if (msg.seq <= cursor) return;
-    cursor = msg.seq;
     batch(() => {
-      pending.value = pending.value.filter((p) => p.cid !== msg.cid || msg.from !== "patient");
-      entries.value = [
-        ...entries.value,
-        { key: `m${msg.seq}`, seq: msg.seq, from: { name: msg.name, self: msg.from === "patient" }, text: msg.text, time: msg.time },
-      ];
+      if (msg.from === "patient") settle(msg.cid);
+      const next = msg.seq > erasedUpto ? merge(messages.value, msg) : null;
+      if (next) messages.value = next;
     });
   }
 
@@ -99,10 +134,19 @@ export function createPatientModel(room: string) {
     conn = null;
     batch(() => {
       phase.value = "ended";
-      entries.value = [];
-      pending.value = [];
+      forget();
     });
     void api(`/api/rooms/${room}/me`, { method: "DELETE" });
+  }
+
+  /** Drops this page's copy of the conversation. */
+  function forget(): void {
+    messages.value = [];
+    notices.value = [];
+    pending.value = [];
+    epoch = undefined;
+    erasedUpto = 0;
+    seeding = false;
   }
 
   function start(who: Me): void {
@@ -112,7 +156,7 @@ export function createPatientModel(room: string) {
     });
     conn = connect({
       url: `/api/rooms/${room}/ws`,
-      hello: () => ({ type: "hello", v: PROTOCOL_VERSION, ...(epoch ? { resume: { epoch, cursors: { [who.id]: cursor } } } : {}) }),
+      hello: () => ({ type: "hello", v: PROTOCOL_VERSION, ...(epoch ? { resume: { epoch, cursors: { [who.id]: cursor() } } } : {}) }),
       onMessage,
       onFinal: (code) => {
         if (code === CLOSE.ended) return ended();
@@ -164,17 +208,14 @@ export function createPatientModel(room: string) {
       await api(`/api/rooms/${room}/me`, { method: "DELETE" });
       batch(() => {
         phase.value = "left";
-        entries.value = [];
-        pending.value = [];
+        forget();
       });
     },
 
     checkInAgain() {
       batch(() => {
         phase.value = "checkin";
-        entries.value = [];
-        cursor = 0;
-        epoch = undefined;
+        forget();
       });
     },
 

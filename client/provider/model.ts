@@ -2,6 +2,7 @@ import { batch, computed, effect, signal } from "@preact/signals";
 import { PROTOCOL_VERSION, type ChatMessage, type ServerMessage } from "../../worker/protocol";
 import { connect, type Connection } from "../lib/connection";
 import { newClientId } from "../lib/ids";
+import { seedFrames } from "../lib/replica";
 import { chime, desktopNotify } from "../lib/notify";
 import { createPrefs } from "../lib/prefs";
 import { syncClock } from "../lib/time";
@@ -35,6 +36,8 @@ export function createProviderModel(session: ProviderSession) {
   const broadcastStatus = signal<string | null>(null);
   const prefs = createPrefs();
   let epoch: string | undefined;
+  /** After a server reset: our copies are on their way back to the room, until it answers a ping. */
+  let seeding = false;
 
   const queue = computed(() =>
     [...threads.value.values()].filter((t) => t.status.value !== "left" && t.status.value !== "ended").sort((a, b) => a.checkedInAt - b.checkedInAt),
@@ -67,12 +70,24 @@ export function createProviderModel(session: ProviderSession) {
   function onMessage(msg: ServerMessage): void {
     switch (msg.type) {
       case "welcome":
+        // A new epoch means the room's memory was reset: hand it back our copies.
+        if ((epoch !== undefined && epoch !== msg.epoch) || seeding) seed();
         epoch = msg.epoch;
         syncClock(msg.now);
         for (const t of threads.value.values()) for (const p of t.pending.value) if (!p.failed) conn.send({ type: "send", to: t.id, cid: p.cid, text: p.text });
         return;
+      case "pong":
+        seeding = false;
+        return;
+      case "ack":
+        threads.value.get(msg.patient)?.settle(msg.cid);
+        return;
+      case "resync":
+        threads.value.get(msg.patient)?.resync();
+        return;
       case "queue": {
-        const present = new Set(msg.patients.map((p) => p.id));
+        // While re-seeding, the room does not know everyone yet; it tells us who left.
+        const present = new Set([...msg.patients.map((p) => p.id), ...(seeding ? threads.value.keys() : [])]);
         batch(() => {
           setThreads((map) => {
             for (const p of msg.patients) {
@@ -146,6 +161,23 @@ export function createProviderModel(session: ProviderSession) {
     }
     if (prefs.sound.value) chime();
     if (prefs.desktop.value) desktopNotify(`New message from ${t.name}`);
+  }
+
+  /** Gives a reset room back every open conversation: queue entry, erase point, session and messages. */
+  function seed(): void {
+    seeding = true;
+    for (const t of threads.value.values()) {
+      if (t.status.value === "left" || t.status.value === "ended") continue;
+      const session = t.session.value;
+      const info = {
+        name: t.name,
+        checkedInAt: t.checkedInAt,
+        ...(session && !session.endedAt ? { session: { id: session.id, startedAt: session.startedAt, ...(session.scheduled ? { scheduled: true as const } : {}) } } : {}),
+      };
+      for (const frame of seedFrames(t.id, t.messages.value, { info, ...(t.erasedUpto > 0 ? { erased: t.erasedUpto } : {}) })) conn.send(frame);
+    }
+    // The room answers in order: its pong means every seed frame was taken.
+    conn.send({ type: "ping" });
   }
 
   function patientLeft(id: string): void {

@@ -1,5 +1,6 @@
 import { computed, signal } from "@preact/signals";
 import type { ChatMessage, PatientInfo, SessionInfo } from "../../worker/protocol";
+import { merge } from "../lib/replica";
 
 export type ThreadStatus = PatientInfo["status"] | "left" | "ended";
 
@@ -29,8 +30,10 @@ export class Thread {
   readonly session = signal<(SessionInfo & { endedAt?: number }) | null>(null);
   /** Everything up to here is in a downloaded chat-history.txt. */
   readonly downloadedSeq = signal(0);
-  /** The last sequence number received: the resume cursor. */
+  /** The highest sequence number held: the resume cursor. */
   cursor = 0;
+  /** Everything up to here was erased; the room never brings it back. */
+  erasedUpto = 0;
   readonly undownloaded = computed(() => this.messages.value.some((m) => m.seq > this.downloadedSeq.value));
 
   constructor(info: PatientInfo) {
@@ -46,13 +49,25 @@ export class Thread {
     this.events.value = [...this.events.value, { afterSeq: this.cursor, time, text }];
   }
 
-  /** Adds a message once, in order; false if it was already here. */
+  /** Adds a message once, in sequence order; false if it was already here. */
   receive(msg: ChatMessage): boolean {
-    if (msg.seq <= this.cursor) return false;
-    this.cursor = msg.seq;
-    this.messages.value = [...this.messages.value, msg];
-    if (msg.from === "provider") this.pending.value = this.pending.value.filter((p) => p.cid !== msg.cid);
+    if (msg.from === "provider") this.settle(msg.cid);
+    const next = msg.seq > this.erasedUpto ? merge(this.messages.value, msg) : null;
+    if (!next) return false;
+    this.cursor = Math.max(this.cursor, msg.seq);
+    this.messages.value = next;
     return true;
+  }
+
+  /** The room has our message `cid`: it is no longer pending. */
+  settle(cid: string): void {
+    if (this.pending.value.some((p) => p.cid === cid)) this.pending.value = this.pending.value.filter((p) => p.cid !== cid);
+  }
+
+  /** The room's copy replaces ours: what it holds follows. */
+  resync(): void {
+    this.messages.value = [];
+    this.cursor = 0;
   }
 
   /** Messages and events merged in the order they happened. */
@@ -71,6 +86,7 @@ export class Thread {
   }
 
   eraseUpTo(upto: number): void {
+    this.erasedUpto = Math.max(this.erasedUpto, upto);
     this.messages.value = this.messages.value.filter((m) => m.seq > upto);
     // Events up to the erase point belong to the erased conversation.
     this.events.value = this.events.value.filter((e) => e.afterSeq > upto);
