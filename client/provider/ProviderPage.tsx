@@ -4,6 +4,7 @@ import { api } from "../lib/http";
 import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { ConnectionBanner } from "../ui/ConnectionBanner";
 import { Broadcast } from "./Broadcast";
+import { IdleSignOut } from "./IdleSignOut";
 import { ChatBox } from "./ChatBox";
 import { createProviderModel, type ProviderSession } from "./model";
 import { Queue } from "./Queue";
@@ -44,10 +45,10 @@ export default function ProviderPage() {
         <p role="alert">{a.message}</p>
       </main>
     );
-  return <Dashboard session={a.session} onSignOut={() => (auth.value = { state: "out", message: "You signed out. Conversations on this page were erased." })} />;
+  return <Dashboard session={a.session} onSignOut={(message) => (auth.value = { state: "out", message })} />;
 }
 
-function Dashboard({ session, onSignOut }: { session: ProviderSession; onSignOut(): void }) {
+function Dashboard({ session, onSignOut }: { session: ProviderSession; onSignOut(message: string): void }) {
   const model = useMemo(() => createProviderModel(session), [session]);
   useEffect(() => {
     // A reload erases every conversation: warn while something is not downloaded.
@@ -60,6 +61,11 @@ function Dashboard({ session, onSignOut }: { session: ProviderSession; onSignOut
       model.dispose();
     };
   }, [model]);
+  const signOut = async (message: string) => {
+    model.dispose();
+    await api("/api/provider/session", { method: "DELETE" });
+    onSignOut(message);
+  };
 
   return (
     <div class="dashboard">
@@ -71,15 +77,15 @@ function Dashboard({ session, onSignOut }: { session: ProviderSession; onSignOut
         <button
           type="button"
           class="secondary"
-          onClick={async () => {
-            model.dispose();
-            await api("/api/provider/session", { method: "DELETE" });
-            onSignOut();
-          }}
+          onClick={() => void signOut("You signed out. Conversations on this page were erased.")}
         >
           Sign out
         </button>
       </header>
+      <IdleSignOut
+        minutes={session.idleMinutes}
+        onSignOut={() => void signOut(`You were signed out after ${session.idleMinutes} minutes without activity. Conversations on this page were erased.`)}
+      />
       <ConnectionBanner status={model.status.value} />
       {model.lastError.value && (
         <p class="error" role="alert">

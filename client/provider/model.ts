@@ -20,6 +20,8 @@ export interface Confirm {
 export interface ProviderSession {
   room: string;
   name: string;
+  /** The page signs out after this long without use. */
+  idleMinutes: number;
 }
 
 /**

@@ -2,6 +2,9 @@ import { Hono } from "hono";
 import { SESSION_TTL, signProvider, verifyToken } from "../tokens";
 import { PROVIDER_COOKIE, clearSessionCookie, providerCookiePath, providerFromCookie, setSessionCookie } from "./auth";
 
+/** What the dashboard needs: who is signed in, and when an idle page signs out. */
+const profile = (env: Env, room: string, name: string) => ({ room, name, idleMinutes: Number(env.PROVIDER_IDLE_MINUTES ?? 15) || 15 });
+
 /**
  * The provider's link carries a long-lived token in the URL fragment. The
  * page posts it here once (never in a URL) and gets a short-lived HttpOnly
@@ -16,12 +19,12 @@ export const providerRoutes = new Hono<{ Bindings: Env }>()
     }
     const session = await signProvider(c.env.SESSION_SECRET, claims.room, claims.name, SESSION_TTL);
     setSessionCookie(c, PROVIDER_COOKIE, session, providerCookiePath);
-    return c.json({ room: claims.room, name: claims.name });
+    return c.json(profile(c.env, claims.room, claims.name));
   })
   .get("/me", async (c) => {
     const me = await providerFromCookie(c);
     if (!me) return c.json({ error: "Not signed in." }, 401);
-    return c.json({ room: me.room, name: me.name });
+    return c.json(profile(c.env, me.room, me.name));
   })
   .delete("/session", (c) => {
     clearSessionCookie(c, PROVIDER_COOKIE, providerCookiePath);
