@@ -1,0 +1,118 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { createServer } from "node:net";
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { chatBox, downloadChat, log, newRoom, openChat, providerLink, send, SECRET } from "./fixtures";
+
+/** A local server of our own (the built worker in workerd), so this test can stop and restart it. */
+class LocalServer {
+  private child?: ChildProcess;
+  constructor(readonly port: number) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    const child = spawn(process.execPath, ["test/harness/server.ts"], {
+      env: { ...process.env, PORT: String(this.port), SESSION_SECRET: SECRET, LEAVE_GRACE_SECONDS: "60" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    this.child = child;
+    let out = "";
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes("test server on")) resolve();
+      });
+      child.once("exit", (code) => reject(new Error(`the server exited with ${code}`)));
+    });
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = once(child, "exit");
+    child.kill("SIGTERM");
+    await exited;
+  }
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, "127.0.0.1");
+  await once(probe, "listening");
+  const { port } = probe.address() as { port: number };
+  probe.close();
+  return port;
+}
+
+async function page(browser: Browser, baseURL: string): Promise<Page> {
+  return (await browser.newContext({ baseURL })).newPage();
+}
+
+const reconnecting = (p: Page) => p.getByText(/Connecting|Reconnecting/);
+
+let server: LocalServer;
+test.beforeEach(async () => {
+  server = new LocalServer(await freePort());
+  await server.start();
+});
+test.afterEach(async () => server.stop());
+
+test("after the server restarts mid-conversation, both sides show every message once and the download holds them all", async ({ browser }) => {
+  test.setTimeout(60_000);
+  const room = newRoom();
+  const provider = await page(browser, server.url);
+  // A controllable clock, so the heartbeat's 25 s of silence can pass at once.
+  await provider.clock.install();
+  await provider.goto(await providerLink(room));
+  await expect(provider.getByRole("heading", { name: "Patient queue" })).toBeVisible();
+  const ana = await page(browser, server.url);
+  await ana.goto(`/r/${room}`);
+  await ana.getByRole("textbox", { name: "Your name" }).fill("Ana Lima");
+  await ana.getByRole("button", { name: "Check in" }).click();
+  await send(ana, "Before the restart, from Ana");
+  await openChat(provider, "Ana Lima");
+  const box = chatBox(provider, "Ana Lima");
+  await send(provider, "Before the restart, from the provider", box);
+  await expect(log(ana)).toContainText("Before the restart, from the provider");
+  // The provider's network drops; Ana's next message reaches only the room and her page.
+  await provider.context().setOffline(true);
+  // No close event comes on a dead network: the heartbeat notices the silence.
+  await provider.clock.fastForward("00:30");
+  await expect(reconnecting(provider)).toBeVisible();
+  await send(ana, "Sent while the provider was offline");
+  await expect(log(ana).getByText("sending…")).toHaveCount(0);
+
+  // The server restarts: the room's memory is gone; only the browsers hold the conversation.
+  await server.stop();
+  await expect(reconnecting(ana)).toBeVisible({ timeout: 35_000 });
+  await expect(reconnecting(provider)).toBeVisible({ timeout: 35_000 });
+  // Typed while the server is down: kept, visibly pending.
+  await send(ana, "Typed while the server was down");
+  await expect(log(ana).getByText("sending…")).toBeVisible();
+
+  await server.start();
+  await provider.context().setOffline(false);
+  await expect(reconnecting(ana)).toHaveCount(0, { timeout: 30_000 });
+  await expect(reconnecting(provider)).toHaveCount(0, { timeout: 30_000 });
+  await expect(log(box)).toContainText("Typed while the server was down");
+  await expect(log(ana).getByText("sending…")).toHaveCount(0);
+  await send(provider, "After the restart, from the provider", box);
+  await expect(log(ana)).toContainText("After the restart, from the provider");
+
+  const all = [
+    "Before the restart, from Ana",
+    "Before the restart, from the provider",
+    "Sent while the provider was offline",
+    "Typed while the server was down",
+    "After the restart, from the provider",
+  ];
+  for (const p of [log(ana), log(box)]) {
+    for (const text of all) await expect(p.getByText(text, { exact: true })).toHaveCount(1);
+    await expect(p.getByRole("listitem").filter({ hasText: /restart|was down|offline/ })).toHaveText(all.map((t) => new RegExp(t)));
+  }
+  const { text } = await downloadChat(provider, "Ana Lima");
+  const said = text.split("\n").filter((l) => / \[(Patient|Provider)\] /.test(l)).map((l) => l.replace(/^.*?\] [^:]+: /, ""));
+  expect(said).toEqual(all);
+});
