@@ -9,6 +9,9 @@ import {
 import type { TokenBucket } from "./rate-limit";
 import type { Connection, Identity, Peer, Room } from "./room";
 
+/** Seed frames a patient's socket may send: up to 10,000 messages of their conversation. */
+const SEED_FRAMES_PER_PATIENT = 50;
+
 /**
  * One socket in a room: bounds and parses every frame, holds it back until
  * the hello, and hands typed messages to the room.
@@ -18,6 +21,7 @@ export class Conn implements Connection {
   /** When the socket last sent anything; the room closes it when silent too long. */
   lastHeard: number;
   private open = true;
+  private seedFrames = 0;
   readonly room: Room;
   readonly peer: Peer;
   readonly identity: Identity;
@@ -36,10 +40,10 @@ export class Conn implements Connection {
     this.lastHeard = this.room.now();
     const size = typeof data === "string" ? byteLength(data) : data instanceof ArrayBuffer ? data.byteLength : 0;
     if (size > LIMITS.frameBytes) return this.drop(CLOSE.tooBig, "frame too large");
-    if (!this.bucket.take(this.room.now())) {
+    const parsed = parseClientFrame(data);
+    if (!this.allowed(parsed.ok && parsed.message.type === "seed")) {
       return this.error("rate_limited", "You are sending too fast. Please wait a moment.");
     }
-    const parsed = parseClientFrame(data);
     if (!parsed.ok) return this.send(parsed.error);
     const msg = parsed.message;
     if (!this.ready) {
@@ -51,6 +55,16 @@ export class Conn implements Connection {
       return this.room.hello(this, msg.resume);
     }
     this.room.handle(this, msg);
+  }
+
+  /**
+   * The per-connection rate limit. After a restart a page hands the room its
+   * copies at once (seed frames): a provider's may be one per patient in the
+   * queue, so they are not limited; a patient's have a budget of their own.
+   */
+  private allowed(seed: boolean): boolean {
+    if (!seed) return this.bucket.take(this.room.now());
+    return this.identity.role === "provider" || this.seedFrames++ < SEED_FRAMES_PER_PATIENT;
   }
 
   closed(): void {

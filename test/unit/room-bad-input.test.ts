@@ -192,6 +192,32 @@ describe("rate limiting", () => {
 
     expect(bo.last("pong")).toEqual({ type: "pong" });
   });
+
+  it("after a restart, a provider hands back every conversation at once, however many patients wait", () => {
+    const t = setup({ burst: 3, perSecond: 1, seqBase: 1_000 });
+    const provider = t.provider();
+    provider.clear();
+
+    for (let i = 0; i < 40; i++) {
+      const info = { name: `Patient ${i}`, checkedInAt: t.clock.now() - 60_000 + i };
+      provider.send({ type: "seed", patient: `restored-${i}-0123456789abcdef`, messages: [], info });
+    }
+
+    expect(provider.of("error")).toEqual([]);
+    expect(t.room.patientCount).toBe(40);
+  });
+
+  it("a patient's seed frames have a budget of their own, apart from the message allowance", () => {
+    const t = setup({ burst: 2, perSecond: 1, seqBase: 1_000 });
+    const ana = t.patient("Ana Lima");
+    ana.clear();
+
+    for (let i = 0; i < 60; i++) ana.send({ type: "seed", patient: ana.id, messages: [] });
+
+    expect(ana.of("error").map((e) => e.code)).toEqual(Array(10).fill("rate_limited"));
+    ana.send({ type: "ping" });
+    expect(ana.last("pong")).toEqual({ type: "pong" });
+  });
 });
 
 describe("the handshake", () => {
