@@ -112,13 +112,13 @@ describe("the patient's own session", () => {
 });
 
 describe("provider sign-in", () => {
-  it("a provider link token is exchanged for a session cookie that /api/provider/me recognises", async () => {
+  it("a provider link token is exchanged for a session cookie that /api/provider/me recognises, with the idle sign-out time", async () => {
     const room = freshRoom();
     const cookie = await providerCookie(room, "Dr. Rivera");
 
     const res = await api("/api/provider/me", { headers: { Cookie: cookie } });
 
-    expect(await res.json()).toEqual({ room, name: "Dr. Rivera" });
+    expect(await res.json()).toEqual({ room, name: "Dr. Rivera", idleMinutes: 15 });
   });
 
   it("a forged provider token is refused with 401", async () => {
