@@ -47,7 +47,7 @@ export const HEARTBEAT = { intervalMs: 10_000, deadAfterMs: 25_000 } as const;
 const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.idChars));
 const ClientId = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.clientIdChars));
 const Text = v.pipe(
-  v.string(),
+  v.string("A message must be text."),
   v.maxLength(LIMITS.textChars, `A message can be at most ${LIMITS.textChars} characters.`),
   v.check((s) => s.trim().length > 0, "A message cannot be empty."),
 );
@@ -147,12 +147,17 @@ export function parseClientFrame(data: unknown): ParseResult {
   } catch {
     return fail("bad_frame", "That frame was not valid JSON.");
   }
-  const result = v.safeParse(ClientMessage, json);
+  // Only our own messages: valibot's defaults quote the value received.
+  const result = v.safeParse(ClientMessage, json, { message: NOT_UNDERSTOOD });
   if (result.success) return { ok: true, message: result.output };
-  const textIssue = result.issues.find((i) => i.path?.[0]?.key === "text");
+  // A message's text that breaks a rule gets that rule, so the page can say so.
+  const type = (json as { type?: unknown } | null)?.type;
+  const textIssue = (type === "send" || type === "broadcast") && result.issues.find((i) => i.path?.[0]?.key === "text" && i.message !== NOT_UNDERSTOOD);
   if (textIssue) return fail("bad_text", textIssue.message, cidOf(json));
-  return fail("bad_frame", "That frame is not a message this room understands.");
+  return fail("bad_frame", NOT_UNDERSTOOD);
 }
+
+const NOT_UNDERSTOOD = "That frame is not a message this room understands.";
 
 function cidOf(json: unknown): string | undefined {
   const cid = (json as { cid?: unknown } | null)?.cid;

@@ -9,9 +9,13 @@ export const roomParam = validator("param", (value, c) => {
   return { room: room.output };
 });
 
+/**
+ * Only our own messages reach the client: valibot's defaults quote the value
+ * received, and an answer must never echo what was sent.
+ */
 export function jsonBody<S extends v.GenericSchema>(schema: S) {
   return validator("json", (value, c) => {
-    const parsed = v.safeParse(schema, value);
+    const parsed = v.safeParse(schema, value, { message: "That request was not valid." });
     if (!parsed.success) return c.json({ error: parsed.issues[0].message }, 400);
     return parsed.output as v.InferOutput<S>;
   });
