@@ -2,8 +2,9 @@
  * Real HTTP and WebSocket round trips through the worker, inside workerd.
  * Every wait has a timeout; nothing sleeps.
  */
+import { listDurableObjectIds } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
-import { expect } from "vitest";
+import { expect, vi } from "vitest";
 import { PROTOCOL_VERSION, type ServerMessage, type ServerMessageOf } from "../../worker/protocol";
 import { signProvider } from "../../worker/tokens";
 
@@ -13,6 +14,40 @@ const WAIT_MS = 3_000;
 /** A room id no other test uses, so every test gets its own Durable Object. */
 export function freshRoom(label = "room"): string {
   return `${label}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+/**
+ * Whether the room's Durable Object was ever created. It is created by the
+ * first request that reaches it, even though it never writes to storage.
+ */
+export async function roomReached(room: string): Promise<boolean> {
+  const id = env.ROOMS.idFromName(room);
+  return (await listDurableObjectIds(env.ROOMS)).some((other) => other.equals(id));
+}
+
+/**
+ * Everything printed to the console from now until `vi.restoreAllMocks()`:
+ * the worker and its Durable Objects run in the test's isolate, so this
+ * includes the room's audit lines.
+ */
+export function captureConsole(): string[] {
+  const lines: string[] = [];
+  for (const level of ["log", "info", "warn", "error", "debug", "trace"] as const) {
+    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+      lines.push(args.map(printed).join(" "));
+    });
+  }
+  return lines;
+}
+
+function printed(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (value instanceof Error) return [value.stack ?? value.message, value.cause === undefined ? "" : printed(value.cause)].join(" ");
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
 }
 
 export function api(path: string, init?: RequestInit): Promise<Response> {

@@ -1,0 +1,82 @@
+/**
+ * Ids the server makes are unguessable: URL-safe base64 of at least 16 random
+ * bytes, never repeated. Knowing one patient's or session's id tells nothing
+ * about another's.
+ */
+import { afterEach, expect, it } from "vitest";
+import { checkIn, closeAllSockets, connect, freshRoom, postJson, providerCookie } from "./helpers";
+
+afterEach(closeAllSockets);
+
+const SAMPLE = 128;
+/** The provider sends this many frames per page, under the per-connection burst. */
+const FRAMES_PER_PAGE = 25;
+
+function bytesOf(id: string): Uint8Array {
+  expect(id).toMatch(/^[A-Za-z0-9_-]+$/);
+  const base64 = id.replace(/-/g, "+").replace(/_/g, "/");
+  return Uint8Array.from(atob(base64.padEnd(Math.ceil(base64.length / 4) * 4, "=")), (c) => c.charCodeAt(0));
+}
+
+/**
+ * At least 128 bits each, all distinct, and each of the first 128 bits set in
+ * about half of them, as random bits are: a counter or a clock would leave
+ * its high bits fixed.
+ */
+function expectRandom128(ids: string[]): void {
+  expect(ids).toHaveLength(SAMPLE);
+  expect(new Set(ids).size).toBe(SAMPLE);
+  const decoded = ids.map(bytesOf);
+  for (const bytes of decoded) expect(bytes.length).toBeGreaterThanOrEqual(16);
+  const skewed: number[] = [];
+  for (let bit = 0; bit < 128; bit++) {
+    const ones = decoded.filter((bytes) => (bytes[bit >> 3]! >> (bit & 7)) & 1).length;
+    if (ones < 0.2 * SAMPLE || ones > 0.8 * SAMPLE) skewed.push(bit);
+  }
+  expect(skewed).toEqual([]);
+}
+
+async function checkInMany(room: string) {
+  return Promise.all(Array.from({ length: SAMPLE }, (_, i) => checkIn(room, `Patient ${i}`)));
+}
+
+it("patient ids from check-in are random 128-bit values, never repeated", async () => {
+  const patients = await checkInMany(freshRoom());
+
+  expectRandom128(patients.map((p) => p.id));
+});
+
+it("session ids from starting text-only sessions are random 128-bit values, never repeated", async () => {
+  const room = freshRoom();
+  const patients = await checkInMany(room);
+  const cookie = await providerCookie(room);
+  const ids: string[] = [];
+
+  for (let i = 0; i < SAMPLE; i += FRAMES_PER_PAGE) {
+    const page = await connect(room, cookie, { as: "provider" });
+    await page.hello();
+    const batch = patients.slice(i, i + FRAMES_PER_PAGE);
+    for (const p of batch) page.send({ type: "start_session", patient: p.id });
+    for (const p of batch) ids.push((await page.waitForType("session_started", (m) => m.patient === p.id)).session.id);
+    page.close();
+  }
+
+  expectRandom128(ids);
+});
+
+it("scheduled session links each carry a random 128-bit session id, never repeated", async () => {
+  const cookie = await providerCookie(freshRoom());
+
+  const links = await Promise.all(
+    Array.from({ length: SAMPLE }, async () => {
+      const res = await postJson("/api/provider/invites", { start: Date.now(), minutes: 30 }, { Cookie: cookie });
+      return (await res.json<{ link: string }>()).link;
+    }),
+  );
+
+  const sids = links.map((link) => {
+    const payload = link.split("#t=")[1]!.split(".")[1]!;
+    return JSON.parse(new TextDecoder().decode(bytesOf(payload))) as { sid: string };
+  });
+  expectRandom128(sids.map((claims) => claims.sid));
+});
