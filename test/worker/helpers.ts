@@ -72,8 +72,9 @@ export interface CheckedIn {
   cookie: string;
 }
 
-export async function checkIn(room: string, name: string): Promise<CheckedIn> {
-  const res = await postJson(`/api/rooms/${room}/check-in`, { name });
+/** Checks a patient in; `address` is the client address Cloudflare would report (check-ins are limited per address). */
+export async function checkIn(room: string, name: string, address?: string): Promise<CheckedIn> {
+  const res = await postJson(`/api/rooms/${room}/check-in`, { name }, address ? { "CF-Connecting-IP": address } : {});
   expect(res.status).toBe(200);
   const body = await res.json<Omit<CheckedIn, "cookie">>();
   return { ...body, cookie: cookieFrom(res, "qc_patient") };
