@@ -1,8 +1,17 @@
 import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { defineConfig } from "@playwright/test";
 
 const port = Number(process.env.E2E_PORT ?? 8799);
 export const baseURL = `http://127.0.0.1:${port}`;
+
+/**
+ * What the server leaves behind, for the tests that prove no message text
+ * lands there: every line the worker logs, and Miniflare's storage folder.
+ * Under test-results/ (git-ignored), emptied by the server when it starts.
+ */
+export const serverLogFile = resolve(import.meta.dirname, "test-results/server.log");
+export const serverStateDir = resolve(import.meta.dirname, "test-results/server-state");
 
 // Playwright cannot download its own browser here: use the system Chromium.
 const executablePath = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
@@ -28,6 +37,12 @@ export default defineConfig({
     url: `${baseURL}/`,
     reuseExistingServer: false,
     stdout: "ignore",
-    env: { PORT: String(port), LEAVE_GRACE_SECONDS: "2", SESSION_SECRET: "e2e-secret-not-for-production" },
+    env: {
+      PORT: String(port),
+      LEAVE_GRACE_SECONDS: "2",
+      SESSION_SECRET: "e2e-secret-not-for-production",
+      LOG_FILE: serverLogFile,
+      STATE_DIR: serverStateDir,
+    },
   },
 });

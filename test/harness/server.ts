@@ -2,9 +2,12 @@
  * Runs the built worker (dist/) in workerd through Miniflare, in this
  * process: the same code `npm start` serves, with test settings. Used by the
  * browser tests and the benchmarks. Run directly to serve until killed:
- *   node test/harness/server.ts   (PORT, SESSION_SECRET, LEAVE_GRACE_SECONDS)
+ *   node test/harness/server.ts   (PORT, SESSION_SECRET, LEAVE_GRACE_SECONDS,
+ *   LOG_FILE: also append every line the worker logs there,
+ *   STATE_DIR: keep Miniflare's storage there instead of a temporary folder)
+ * LOG_FILE and STATE_DIR are emptied at start, so they hold this run only.
  */
-import { readFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Log, LogLevel, Miniflare, convertV4MiniflareOptions } from "miniflare";
@@ -14,8 +17,14 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export interface ServerOptions {
   port: number;
   vars?: Record<string, string>;
-  /** Receives every line the worker logs. */
+  /** Receives every line the worker logs (console.*) and every Miniflare message. */
   onLog?: (line: string) => void;
+  /**
+   * Where Miniflare keeps Durable Object storage, KV, caches and the rest.
+   * The room never writes any of it; tests read this folder to prove so.
+   * Without it, Miniflare uses a temporary folder removed on stop.
+   */
+  persistTo?: string;
 }
 
 class ForwardLog extends Log {
@@ -29,7 +38,7 @@ class ForwardLog extends Log {
   }
 }
 
-export async function startServer({ port, vars = {}, onLog }: ServerOptions) {
+export async function startServer({ port, vars = {}, onLog, persistTo }: ServerOptions) {
   const built = JSON.parse(readFileSync(resolve(root, "dist/queue_chat/wrangler.json"), "utf8")) as {
     compatibility_date: string;
     compatibility_flags: string[];
@@ -39,7 +48,10 @@ export async function startServer({ port, vars = {}, onLog }: ServerOptions) {
     host: "127.0.0.1",
     port,
     log: onLog ? new ForwardLog(onLog) : new Log(LogLevel.WARN),
+    // The worker's console output reaches workerd's stdout, not `log`.
+    ...(onLog ? { handleStructuredLogs: ({ message }: { message: string }) => onLog(message) } : {}),
     logRequests: false,
+    ...(persistTo ? { resourcePersistencePath: persistTo } : {}),
     // Never fetch the request.cf object from the internet.
     cf: false,
     workers: [
@@ -50,7 +62,8 @@ export async function startServer({ port, vars = {}, onLog }: ServerOptions) {
     scriptPath: resolve(root, "dist/queue_chat/index.js"),
     compatibilityDate: built.compatibility_date,
     compatibilityFlags: built.compatibility_flags,
-    durableObjects: { ROOMS: "RoomDO" },
+    // SQLite-backed, as wrangler.toml declares it for production.
+    durableObjects: { ROOMS: { className: "RoomDO", useSQLite: true } },
     bindings: { ...built.vars, SESSION_SECRET: "e2e-secret-not-for-production", ...vars },
     assets: {
       directory: resolve(root, "dist/client"),
@@ -66,12 +79,25 @@ export async function startServer({ port, vars = {}, onLog }: ServerOptions) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const { LOG_FILE, STATE_DIR } = process.env;
+  if (LOG_FILE) {
+    mkdirSync(dirname(LOG_FILE), { recursive: true });
+    writeFileSync(LOG_FILE, "");
+  }
+  if (STATE_DIR) {
+    rmSync(STATE_DIR, { recursive: true, force: true });
+    mkdirSync(STATE_DIR, { recursive: true });
+  }
   const server = await startServer({
     port: Number(process.env.PORT ?? 8799),
     vars: Object.fromEntries(
       ["SESSION_SECRET", "LEAVE_GRACE_SECONDS", "ROOM_CAPACITY"].filter((k) => process.env[k]).map((k) => [k, process.env[k]!]),
     ),
-    onLog: (line) => process.stdout.write(`${line}\n`),
+    onLog: (line) => {
+      process.stdout.write(`${line}\n`);
+      if (LOG_FILE) appendFileSync(LOG_FILE, `${line}\n`);
+    },
+    persistTo: STATE_DIR,
   });
   process.stdout.write(`test server on ${server.url}\n`);
   const stop = async () => {
