@@ -77,7 +77,7 @@ export default function JoinPage() {
         >
           <p>Your session runs until {new Date(i.end).toLocaleTimeString([], { hour: "numeric", minute: "2-digit" })}. There is no audio or video: the chat is the call.</p>
           <label for="join-name">Your name</label>
-          <input id="join-name" autoComplete="name" value={name.value} onInput={(e) => (name.value = e.currentTarget.value)} />
+          <input id="join-name" autoComplete="off" value={name.value} onInput={(e) => (name.value = e.currentTarget.value)} />
           <button type="submit" disabled={busy.value}>
             {busy.value ? "Joining…" : "Join session"}
           </button>

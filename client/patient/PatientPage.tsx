@@ -57,7 +57,7 @@ function CheckIn({ model }: { model: PatientModel }) {
       <label for="checkin-name">Your name</label>
       <input
         id="checkin-name"
-        autoComplete="name"
+        autoComplete="off"
         maxLength={80}
         value={name.value}
         aria-invalid={!!error}
@@ -79,33 +79,31 @@ function CheckIn({ model }: { model: PatientModel }) {
 
 function Waiting({ model }: { model: PatientModel }) {
   const me = model.me.value!;
-  if (model.session.value) {
-    return (
-      <section class="chat card" aria-label="Text-only session">
-        <h2>Text-only session with your provider</h2>
-        <p class="hint">There is no audio or video: this chat is the call.</p>
-        <ConnectionBanner status={model.status.value} />
-        <ChatLog lines={model.lines.value} label="Messages" empty="The session has started. Write to your provider here." />
-        <Composer onSend={model.send} />
-        <RetentionNotice />
-      </section>
-    );
-  }
+  const inSession = !!model.session.value;
+  // One chat section whichever phase, so a half-typed message and the focus
+  // survive the provider starting a session.
   return (
     <>
-      <section class="card" aria-labelledby="waiting-heading">
-        <h2 id="waiting-heading">You are checked in, {me.name}</h2>
-        <p role="status">
-          You are waiting. {model.providerOnline.value ? "Your provider is online and will be with you shortly." : "Your provider is not online yet. They will see your messages when they are."}
-        </p>
-        <button type="button" class="secondary" onClick={() => void model.leave()}>
-          Leave waiting room
-        </button>
-      </section>
-      <section class="chat card" aria-label="Chat with your provider">
-        <h2>Chat with your provider</h2>
+      {!inSession && (
+        <section class="card" aria-labelledby="waiting-heading">
+          <h2 id="waiting-heading">You are checked in, {me.name}</h2>
+          <p role="status">
+            You are waiting. {model.providerOnline.value ? "Your provider is online and will be with you shortly." : "Your provider is not online yet. They will see your messages when they are."}
+          </p>
+          <button type="button" class="secondary" onClick={() => void model.leave()}>
+            Leave waiting room
+          </button>
+        </section>
+      )}
+      <section class="chat card" aria-label={inSession ? "Text-only session" : "Chat with your provider"}>
+        <h2>{inSession ? "Text-only session with your provider" : "Chat with your provider"}</h2>
+        {inSession && <p class="hint">There is no audio or video: this chat is the call.</p>}
         <ConnectionBanner status={model.status.value} />
-        <ChatLog lines={model.lines.value} label="Messages" empty="No messages yet. You can write to your provider here." />
+        <ChatLog
+          lines={model.lines.value}
+          label="Messages"
+          empty={inSession ? "The session has started. Write to your provider here." : "No messages yet. You can write to your provider here."}
+        />
         <Composer onSend={model.send} />
         <RetentionNotice />
       </section>

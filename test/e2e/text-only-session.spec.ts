@@ -93,3 +93,20 @@ test("starting another session erases the previous conversation, after a warning
   await expect(alice.getByText("This session has ended.", { exact: false }).first()).toBeVisible();
   await expect(provider.locator("body")).not.toContainText("Alice in session");
 });
+
+test("a message the patient is typing survives the provider starting the session, focus included", async ({ browser }) => {
+  const room = newRoom();
+  const provider = await openProvider(browser, room);
+  const alice = await checkIn(browser, room, "Alice");
+  const box = alice.getByRole("textbox", { name: "Message" });
+  await box.fill("I was just about to ask");
+  await box.focus();
+
+  await startSession(provider, "Alice");
+
+  await expect(alice.getByRole("heading", { name: "Text-only session with your provider" })).toBeVisible();
+  await expect(box).toHaveValue("I was just about to ask");
+  await expect(box).toBeFocused();
+  await alice.keyboard.press("Enter");
+  await expect(log(chatBox(provider, "Alice"))).toContainText("I was just about to ask");
+});
