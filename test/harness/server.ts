@@ -91,7 +91,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const server = await startServer({
     port: Number(process.env.PORT ?? 8799),
     vars: Object.fromEntries(
-      ["SESSION_SECRET", "LEAVE_GRACE_SECONDS", "ROOM_CAPACITY"].filter((k) => process.env[k]).map((k) => [k, process.env[k]!]),
+      ["SESSION_SECRET", "LEAVE_GRACE_SECONDS", "ROOM_CAPACITY", "CHECKINS_PER_MINUTE", "PROVIDER_IDLE_MINUTES"].filter((k) => process.env[k]).map((k) => [k, process.env[k]!]),
     ),
     onLog: (line) => {
       process.stdout.write(`${line}\n`);
