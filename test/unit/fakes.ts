@@ -3,7 +3,8 @@
  * sends, and a clock whose timers run only when the test advances it.
  */
 import { createHmac } from "node:crypto";
-import { PROTOCOL_VERSION, type ServerMessage, type ServerMessageOf } from "../../worker/protocol";
+import { PROTOCOL_VERSION, type ChatMessage, type ServerMessage, type ServerMessageOf } from "../../worker/protocol";
+import { copyOf } from "./replica-copy";
 import { Room, type Clock, type Connection, type Identity, type Peer, type RoomOptions } from "../../worker/room";
 
 export const GRACE_MS = 60_000;
@@ -95,6 +96,11 @@ export class Client {
     return this.of("msg").map((m) => m.text);
   }
 
+  /** This page's copy of one conversation, kept as the client keeps it; `held` is what it held before this socket. */
+  copy(patient = this.id, held: readonly ChatMessage[] = []): ChatMessage[] {
+    return copyOf(this.frames, patient, held);
+  }
+
   /** Forgets what was received so far, so a test can look at what comes next. */
   clear(): void {
     this.peer.raw.length = 0;
@@ -125,7 +131,9 @@ export const sign = (data: string) => createHmac("sha256", "unit-test-secret").u
  */
 export function setup(options: Partial<RoomOptions> = {}) {
   const clock = new FakeClock();
-  const room = new Room({ name: "clinic", graceMs: GRACE_MS, capacity: 50, epoch: EPOCH, clock, sign, seqBase: 0, deadAfterMs: 0, ...options });
+  const roomOptions: RoomOptions = { name: "clinic", graceMs: GRACE_MS, capacity: 50, epoch: EPOCH, clock, sign, seqBase: 0, deadAfterMs: 0, ...options };
+  let room = new Room(roomOptions);
+  let resets = 0;
   let next = 0;
   const patientIdentity = (name: string, checkedInAt = clock.now()): Identity => ({
     role: "patient",
@@ -134,8 +142,21 @@ export function setup(options: Partial<RoomOptions> = {}) {
     checkedInAt,
   });
   return {
-    room,
+    /** The room now: after `reset`, the new instance. */
+    get room() {
+      return room;
+    },
     clock,
+    /**
+     * The room's memory is lost (a deploy, an eviction) `after` ms from now:
+     * a new instance with a new epoch, numbering from the clock as in
+     * production. Sockets into the old one are gone; pages must reconnect.
+     */
+    reset(after = 5_000): Room {
+      clock.advance(after);
+      room = new Room({ ...roomOptions, epoch: `${EPOCH}-after-reset-${++resets}`, seqBase: undefined });
+      return room;
+    },
     patientIdentity,
     /** Checks a patient in and opens their page. */
     patient(name: string, checkedInAt?: number): Client {
@@ -153,4 +174,10 @@ export function setup(options: Partial<RoomOptions> = {}) {
       return new Client(room, who.identity).hello(resume ? { epoch: room.epoch, cursors: resume } : undefined);
     },
   };
+}
+
+/** The commonest start: a provider page open and Ana Lima waiting, both connected. */
+export function waitingRoom(options: Partial<RoomOptions> = {}) {
+  const t = setup(options);
+  return { t, provider: t.provider(), ana: t.patient("Ana Lima") };
 }

@@ -2,10 +2,11 @@
  * Real HTTP and WebSocket round trips through the worker, inside workerd.
  * Every wait has a timeout; nothing sleeps.
  */
-import { listDurableObjectIds } from "cloudflare:test";
+import { listDurableObjectIds, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { expect, vi } from "vitest";
-import { PROTOCOL_VERSION, type ServerMessage, type ServerMessageOf } from "../../worker/protocol";
+import { PROTOCOL_VERSION, type ChatMessage, type ServerMessage, type ServerMessageOf } from "../../worker/protocol";
+import { copyOf } from "../unit/replica-copy";
 import { signProvider } from "../../worker/tokens";
 
 export const ORIGIN = "http://example.com";
@@ -211,6 +212,11 @@ export class Socket {
     return this.received.filter((m): m is ServerMessageOf<T> => m.type === type);
   }
 
+  /** This page's copy of one conversation, kept as the client keeps it; `held` is what it held before this socket. */
+  copy(patient: string, held: readonly ChatMessage[] = []): ChatMessage[] {
+    return copyOf(this.received, patient, held);
+  }
+
   close(): void {
     open.delete(this);
     try {
@@ -252,6 +258,20 @@ export async function joinAsProvider(
   const cookie = opts.cookie ?? (await providerCookie(room, opts.name));
   const socket = await connect(room, cookie, { as: "provider" });
   return { socket, welcome: await socket.hello(opts.resume) };
+}
+
+/**
+ * Resets the room's Durable Object, as a deploy or a crash would: its memory
+ * is gone, its sockets drop, and the next request gets a new instance with
+ * a new epoch. (workerd logs the abort as an uncaught exception.)
+ */
+export async function resetRoom(room: string): Promise<void> {
+  const stub = env.ROOMS.get(env.ROOMS.idFromName(room));
+  const aborted = await runInDurableObject(stub, (_instance, state) => state.abort("reset by a test")).then(
+    () => false,
+    () => true,
+  );
+  expect(aborted).toBe(true);
 }
 
 /** For afterEach: closes every socket a test left open. */
