@@ -85,14 +85,23 @@ export class Conversation {
   /**
    * What a page holding everything up to `cursor` has not seen yet, in
    * order. A page receives messages in the order they reached the room, so
-   * it holds everything that arrived before its cursor's message. A cursor
-   * this room never issued (from the future, or in the gap a reset leaves)
-   * gets the whole conversation as a clean resync.
+   * it holds everything that arrived before its cursor's message.
+   *
+   * A cursor from before this room started (a page from before a reset)
+   * proves nothing about what the page holds, since copies are handed back
+   * in any order: it gets the whole conversation, which it merges by seq,
+   * and its own copy stays. A cursor this room never issued (from the
+   * future) gets a clean resync: the page drops its copy for the room's.
    */
   since(cursor: number): CatchUp {
-    if (cursor === 0 || cursor <= this.erasedUpto) return { resync: false, messages: this.messages };
+    if (cursor <= this.base || cursor <= this.erasedUpto) return { resync: false, messages: this.messages };
     const at = this.entries.find((e) => e.msg.seq === cursor);
     if (!at) return { resync: true, messages: this.messages };
     return { resync: false, messages: this.entries.filter((e) => e.arrival > at.arrival).map((e) => e.msg) };
+  }
+
+  /** Messages after `seq`, in order. */
+  after(seq: number): ChatMessage[] {
+    return this.messages.filter((m) => m.seq > seq);
   }
 }

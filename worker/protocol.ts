@@ -85,6 +85,12 @@ export const ClientMessage = v.variant("type", [
     type: v.literal("hello"),
     v: v.number(),
     /**
+     * A random id for this page load. A page whose first socket dropped
+     * before its welcome says hello as a fresh page again; the room knows
+     * it from this id, so it is not treated as a reload.
+     */
+    page: v.optional(Id),
+    /**
      * Present when a page reconnects after a blip: the room epoch it knew and,
      * per conversation, the last sequence number it holds. Absent on a fresh
      * page, which starts with an empty conversation. A cursor that is not a

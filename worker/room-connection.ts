@@ -52,7 +52,7 @@ export class Conn implements Connection {
         this.error("version", "This page is out of date. Please reload it.");
         return this.drop(CLOSE.version, "version");
       }
-      return this.room.hello(this, msg.resume);
+      return this.room.hello(this, msg.resume, msg.page);
     }
     this.room.handle(this, msg);
   }

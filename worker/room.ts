@@ -117,6 +117,8 @@ export class Room {
   /** Every open socket, said hello or not, for the heartbeat sweep. */
   private readonly sockets = new Set<Conn>();
   private readonly checkIns: KeyedLimiter;
+  /** Page loads that said hello as fresh pages: for a patient, the seq their page started after. */
+  private readonly pages = new Map<string, number>();
   private stopSweep?: () => void;
 
   constructor(options: RoomOptions) {
@@ -187,12 +189,18 @@ export class Room {
    * @internal A socket said hello. `resume` is honoured only for this room's
    * epoch; otherwise the page is treated as fresh.
    */
-  hello(conn: Conn, resume?: Resume): void {
+  hello(conn: Conn, resume?: Resume, page?: string): void {
     const { identity } = conn;
     // A page from before a reset holds a copy the room lost: it gets all the
     // room has (it merges by seq), then hands back its copy (seed).
     const cursors = !resume ? undefined : resume.epoch === this.epoch ? resume.cursors : {};
-    if (identity.role === "provider") return this.providerJoined(conn, cursors);
+    // A fresh page we have seen before lost its first socket before the welcome: not a reload.
+    const pageKey = !resume && page ? `${identity.role}:${identity.id}:${page}` : undefined;
+    const floor = pageKey ? this.pages.get(pageKey) : undefined;
+    if (identity.role === "provider") {
+      if (pageKey && floor === undefined) this.rememberPage(pageKey, 0);
+      return this.providerJoined(conn, floor === undefined ? cursors : {});
+    }
     let patient = this.patients.get(identity.id);
     if (!patient) {
       // A valid token for a patient this room does not know: the room's
@@ -212,6 +220,8 @@ export class Room {
     conn.send(this.welcome(identity));
     // A fresh page starts empty; a resuming one gets what it missed.
     if (cursors) this.catchUp(conn, patient.convo, cursors[identity.id]);
+    else if (floor !== undefined) for (const msg of patient.convo.after(floor)) conn.send(msg);
+    else if (pageKey) this.rememberPage(pageKey, patient.convo.seq);
     if (patient.info.status !== "waiting") {
       patient.info = { ...patient.info, status: "waiting" };
       this.toProviders({ type: "patient", patient: patient.info });
@@ -337,7 +347,8 @@ export class Room {
     const known = typeof cursor === "number" && Number.isSafeInteger(cursor) && cursor >= 0;
     const { resync, messages } = known ? convo.since(cursor) : { resync: true, messages: convo.messages };
     if (resync) conn.send({ type: "resync", patient: convo.patient });
-    else if (convo.erasedUpto > 0 && cursor !== 0) conn.send({ type: "erased", patient: convo.patient, upto: convo.erasedUpto });
+    // The page may hold what was erased while it was away (or before a reset).
+    else if (convo.erasedUpto > 0) conn.send({ type: "erased", patient: convo.patient, upto: convo.erasedUpto });
     for (const msg of messages) conn.send(msg);
   }
 
@@ -368,7 +379,10 @@ export class Room {
       this.toPatient(patient, started);
       this.toProviders(started);
     }
-    if (isProvider && seed.erased !== undefined && convo.erase(Math.min(seed.erased, this.seqBase)) > 0) {
+    const erasedBefore = convo.erasedUpto;
+    if (isProvider && seed.erased !== undefined) convo.erase(Math.min(seed.erased, this.seqBase));
+    if (convo.erasedUpto > erasedBefore) {
+      // Pages may hold the erased messages even though the room never had them.
       const erased: ServerMessage = { type: "erased", patient: patient.info.id, upto: convo.erasedUpto };
       this.toPatient(patient, erased);
       this.toProviders(erased);
@@ -388,6 +402,11 @@ export class Room {
     for (const c of patient.conns) if (c !== from) c.sendRaw(frame);
     for (const c of this.providers) if (c !== from) c.sendRaw(frame);
     if (this.providers.size > 0) patient.convo.deliveredToProvider = Math.max(patient.convo.deliveredToProvider, msg.seq);
+  }
+
+  private rememberPage(key: string, floor: number): void {
+    if (this.pages.size >= 10_000) this.pages.delete(this.pages.keys().next().value!);
+    this.pages.set(key, floor);
   }
 
   /** @internal A socket closed, whether or not it said hello. */

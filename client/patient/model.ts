@@ -36,6 +36,8 @@ export function createPatientModel(room: string) {
   const notices = signal<{ key: string; text: string; afterSeq: number }[]>([]);
   const pending = signal<Pending[]>([]);
   let conn: Connection | null = null;
+  /** This page load; the room tells a lost first socket from a reload by it. */
+  const page = newClientId();
   let epoch: string | undefined;
   let erasedUpto = 0;
   /** After a server reset: our copy is on its way back to the room, until it answers a ping. */
@@ -156,7 +158,7 @@ export function createPatientModel(room: string) {
     });
     conn = connect({
       url: `/api/rooms/${room}/ws`,
-      hello: () => ({ type: "hello", v: PROTOCOL_VERSION, ...(epoch ? { resume: { epoch, cursors: { [who.id]: cursor() } } } : {}) }),
+      hello: () => ({ type: "hello", v: PROTOCOL_VERSION, page, ...(epoch ? { resume: { epoch, cursors: { [who.id]: cursor() } } } : {}) }),
       onMessage,
       onFinal: (code) => {
         if (code === CLOSE.ended) return ended();

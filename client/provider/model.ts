@@ -58,11 +58,13 @@ export function createProviderModel(session: ProviderSession) {
     queueMicrotask(() => (announcement.value = text));
   };
 
+  const page = newClientId();
   const conn: Connection = connect({
     url: `/api/rooms/${session.room}/ws?as=provider`,
     hello: () => ({
       type: "hello",
       v: PROTOCOL_VERSION,
+      page,
       ...(epoch ? { resume: { epoch, cursors: Object.fromEntries([...threads.value.values()].map((t) => [t.id, t.cursor])) } } : {}),
     }),
     onMessage,

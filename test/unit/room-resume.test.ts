@@ -82,7 +82,7 @@ describe("a page resuming with a cursor the room never issued", () => {
     expect(back.copy(ana.id, held)).toEqual(provider.copy(ana.id));
   });
 
-  it("in a gap between the seqs it issued gets a resync, then the whole conversation", () => {
+  it("from before the room started (a reset) gets the whole conversation and keeps its own copy: no resync", () => {
     const t = setup({ seqBase: 1000 });
     const provider = t.provider();
     const ana = t.patient("Ana Lima");
@@ -91,7 +91,7 @@ describe("a page resuming with a cursor the room never issued", () => {
 
     const back = t.reopen(ana, { [ana.id]: 500 });
 
-    expect(back.frames.map((f) => (f.type === "msg" ? f.seq : f.type))).toEqual(["welcome", "resync", 1001, 1002]);
+    expect(back.frames.map((f) => (f.type === "msg" ? f.seq : f.type))).toEqual(["welcome", 1001, 1002]);
     expect(back.copy()).toEqual(provider.copy(ana.id));
   });
 
@@ -124,19 +124,55 @@ describe("a page resuming with a cursor the room never issued", () => {
 });
 
 describe("a provider page whose first connection dropped", () => {
-  // A product bug, unfixed. The page got no welcome, so it knows no epoch
-  // and says hello as a fresh page again; a fresh provider page erases what
-  // the room had sent to provider pages, though no page ever showed it.
+  // The page got no welcome, so it knows no epoch and says hello as a fresh
+  // page again; its page id tells the room it is the same page, not a reload.
   it("does not erase messages it never received", () => {
     const t = setup();
     const ana = t.patient("Ana Lima");
     ana.send({ type: "send", cid: "a1", text: "I'm in the waiting room" });
-    const first = t.provider();
+    const providerIdentity = { role: "provider" as const, id: "provider", name: "Dr. Rivera" };
+    const first = new Client(t.room, providerIdentity);
+    first.send({ type: "hello", v: PROTOCOL_VERSION, page: "page-1" });
     first.drop(); // everything it was sent, welcome included, was in flight
 
-    const again = t.provider();
+    const again = new Client(t.room, providerIdentity);
+    again.send({ type: "hello", v: PROTOCOL_VERSION, page: "page-1" });
 
     expect(ana.of("erased")).toEqual([]);
     expect(again.texts()).toEqual(["I'm in the waiting room"]);
+  });
+
+  it("a reload (another page id) still erases what the first page was sent", () => {
+    const t = setup();
+    const ana = t.patient("Ana Lima");
+    ana.send({ type: "send", cid: "a1", text: "I'm in the waiting room" });
+    const providerIdentity = { role: "provider" as const, id: "provider", name: "Dr. Rivera" };
+    new Client(t.room, providerIdentity).send({ type: "hello", v: PROTOCOL_VERSION, page: "page-1" });
+
+    const reloaded = new Client(t.room, providerIdentity);
+    reloaded.send({ type: "hello", v: PROTOCOL_VERSION, page: "page-2" });
+
+    expect(ana.of("erased")).toHaveLength(1);
+    expect(reloaded.texts()).toEqual([]);
+  });
+});
+
+describe("a patient page whose first connection dropped", () => {
+  it("gets what it was sent while its welcome was lost, and nothing from before it opened", () => {
+    const t = setup();
+    const provider = t.provider();
+    const identity = t.patientIdentity("Ana Lima");
+    t.room.admit(identity);
+    const before = new Client(t.room, identity).hello();
+    before.send({ type: "send", cid: "a0", text: "From a page before a reload" });
+    const first = new Client(t.room, identity);
+    first.send({ type: "hello", v: PROTOCOL_VERSION, page: "ana-page" });
+    provider.send({ type: "send", cid: "p1", to: identity.id, text: "Sent while the welcome was in flight" });
+    first.drop();
+
+    const again = new Client(t.room, identity);
+    again.send({ type: "hello", v: PROTOCOL_VERSION, page: "ana-page" });
+
+    expect(again.texts()).toEqual(["Sent while the welcome was in flight"]);
   });
 });
