@@ -21,8 +21,10 @@ export function Composer({ onSend, disabledReason, label = "Message" }: { onSend
           {disabledReason}
         </p>
       )}
+      {/* autocomplete off: the browser's session restore keeps no copy of what is typed. */}
       <textarea
         aria-label={label}
+        autoComplete="off"
         rows={2}
         value={text.value}
         disabled={!!disabledReason}
