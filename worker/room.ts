@@ -47,7 +47,7 @@ export const systemClock: Clock = {
 
 /** Ids only: audit events never carry names or message text. */
 export interface AuditEvent {
-  event: "joined" | "left" | "erased" | "session_started" | "ended" | "downloaded";
+  event: "joined" | "left" | "erased" | "admitted" | "ended" | "downloaded";
   room: string;
   participant: string;
   role: Role;
@@ -157,6 +157,7 @@ export class Room {
     this.startLeaveTimer(patient);
     this.toProviders({ type: "patient", patient: patient.info });
     this.audit("joined", identity);
+    if (session) this.audit("admitted", identity);
     return { ok: true };
   }
 
@@ -434,7 +435,7 @@ export class Room {
     const started: ServerMessage = { type: "session_started", patient: patient.info.id, session };
     this.toPatient(patient, started);
     this.toProviders(started);
-    this.audit("session_started", patient.info);
+    this.audit("admitted", patient.info);
   }
 
   /** Ends a session for everyone at once and frees all of it. */
