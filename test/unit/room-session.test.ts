@@ -307,7 +307,7 @@ describe("a scheduled session", () => {
 });
 
 describe("audit events for sessions", () => {
-  it("session start, download and end are audited with ids only", () => {
+  it("admission to a session, download and end are audited with ids only", () => {
     const { provider, ana, audit } = waiting();
     ana.send({ type: "send", cid: "a1", text: "My secret symptom" });
     audit.length = 0;
@@ -318,7 +318,7 @@ describe("audit events for sessions", () => {
 
     const who = { room: "clinic", participant: ana.id, role: "patient" };
     expect(audit).toEqual([
-      { event: "session_started", ...who },
+      { event: "admitted", ...who },
       { event: "downloaded", ...who },
       { event: "ended", ...who },
     ]);
