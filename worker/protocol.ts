@@ -39,8 +39,10 @@ export const CLOSE = {
 } as const;
 
 /**
- * Heartbeats: a page pings this often, and either side counts a socket as
- * dead when it has heard nothing for `deadAfterMs`.
+ * Heartbeats: the room pings every page this often and a page answers at
+ * once (from its message handler, which background tabs do not throttle the
+ * way they throttle timers). Either side counts a socket as dead when it has
+ * heard nothing for `deadAfterMs`.
  */
 export const HEARTBEAT = { intervalMs: 10_000, deadAfterMs: 25_000 } as const;
 
@@ -134,6 +136,8 @@ export const ClientMessage = v.variant("type", [
   /** Provider only: a copy of the chat was saved; the patient is told. */
   v.strictObject({ type: v.literal("downloaded"), patient: Id }),
   v.strictObject({ type: v.literal("ping") }),
+  /** The answer to the room's heartbeat ping. */
+  v.strictObject({ type: v.literal("pong") }),
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessage>;
 
@@ -262,6 +266,8 @@ export type ServerMessage =
   | { type: "session_ended"; patient: string; id: string; endedAt: number }
   | { type: "downloaded"; patient: string }
   | { type: "pong" }
+  /** Heartbeat: answer with a pong. */
+  | { type: "ping" }
   | ErrorMessage;
 
 export type ServerMessageOf<T extends ServerMessage["type"]> = Extract<ServerMessage, { type: T }>;

@@ -260,6 +260,8 @@ export class Room {
         return conn.error("bad_frame", "Already connected.");
       case "ping":
         return conn.send({ type: "pong" });
+      case "pong":
+        return; // A heartbeat answer: receiving it was the point.
       case "seed":
         return this.seed(conn, msg);
       case "send": {
@@ -419,11 +421,17 @@ export class Room {
     }
   }
 
-  /** Closes sockets that have been silent too long: their page is gone, or the network is. */
+  /**
+   * Pings every page, and closes sockets that have been silent too long:
+   * their page is gone, or the network is.
+   */
   private scheduleSweep(): void {
     this.stopSweep = this.opts.clock.setTimeout(() => {
       const cutoff = this.now() - this.opts.deadAfterMs;
-      for (const conn of [...this.sockets]) if (conn.lastHeard < cutoff) conn.drop(CLOSE.silent, "silent");
+      for (const conn of [...this.sockets]) {
+        if (conn.lastHeard < cutoff) conn.drop(CLOSE.silent, "silent");
+        else if (conn.ready) conn.sendRaw(PING);
+      }
       this.stopSweep = undefined;
       if (this.sockets.size > 0) this.scheduleSweep();
     }, HEARTBEAT.intervalMs);
@@ -500,6 +508,8 @@ export class Room {
     this.opts.audit?.({ event, room: this.name, participant: who.id, role: who.role ?? "patient" });
   }
 }
+
+const PING = JSON.stringify({ type: "ping" } satisfies ServerMessage);
 
 /** What the room signs for a message: everything a page could tamper with. */
 function canonical(room: string, m: Omit<ChatMessage, "sig">): string {

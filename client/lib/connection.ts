@@ -23,8 +23,9 @@ const FINAL = new Set<number>([CLOSE.policy, CLOSE.tooBig, CLOSE.left, CLOSE.ver
 
 /**
  * A WebSocket to a room that reconnects by itself with jittered exponential
- * backoff. It pings every 10 s and gives up on a socket that has been silent
- * for 25 s, so a dead network is noticed even when no close event comes.
+ * backoff. It answers the room's heartbeat pings at once and gives up on a
+ * socket that has been silent for 25 s, so a dead network is noticed even
+ * when no close event comes.
  */
 export function connect(options: ConnectionOptions): Connection {
   const status = signal<ConnectionStatus>("connecting");
@@ -62,12 +63,13 @@ export function connect(options: ConnectionOptions): Connection {
       if (Date.now() - lastHeard > HEARTBEAT.deadAfterMs) {
         abandon(socket);
         retry();
-      } else if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "ping" }));
+      }
     }, HEARTBEAT.intervalMs);
     socket.onopen = () => socket.send(JSON.stringify(options.hello()));
     socket.onmessage = (event) => {
       lastHeard = Date.now();
       const msg = JSON.parse(event.data as string) as ServerMessage;
+      if (msg.type === "ping") return socket.send(JSON.stringify({ type: "pong" }));
       if (msg.type === "welcome") {
         attempts = 0;
         status.value = "open";

@@ -45,6 +45,23 @@ describe("heartbeats", () => {
     expect(t.room.queue()[0].status).toBe("waiting");
   });
 
+  it("the room pings every page each interval, so a page that only answers stays connected", () => {
+    const t = setup({ deadAfterMs: DEAD_AFTER });
+    const provider = t.provider();
+    const ana = t.patient("Ana Lima");
+
+    for (let i = 0; i < 60; i++) {
+      t.clock.advance(HEARTBEAT.intervalMs);
+      // A page in a background tab: its timers are throttled, its message handler is not.
+      for (const page of [provider, ana]) if (page.last("ping")) page.send({ type: "pong" });
+      for (const page of [provider, ana]) page.clear();
+    }
+
+    expect(ana.peer.closedWith).toBeUndefined();
+    expect(provider.peer.closedWith).toBeUndefined();
+    expect(t.room.queue()[0].status).toBe("waiting");
+  });
+
   it("any frame counts as a sign of life, not only pings", () => {
     const t = setup({ deadAfterMs: DEAD_AFTER });
     const provider = t.provider();
