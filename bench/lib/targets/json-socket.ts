@@ -35,6 +35,8 @@ export function openJsonSocket(
     ws.on("message", (data) => {
       const at = performance.now();
       const msg = JSON.parse(String(data)) as { type: string; cid?: string; code?: string; self?: { id: string } };
+      // Answer the room's heartbeat at once, as a page does, or it counts the socket as dead.
+      if (msg.type === "ping") return ws.send('{"type":"pong"}');
       if (msg.type === "msg") return tracker.received(role, msg.cid!, at);
       if (msg.type === "error") return tracker.error(msg.code ?? "unknown");
       if (msg.type === "welcome" && !welcomed) {
