@@ -20,6 +20,8 @@ export class Conn implements Connection {
   ready = false;
   /** When the socket last sent anything; the room closes it when silent too long. */
   lastHeard: number;
+  /** When the room pings this socket next. */
+  nextPing = 0;
   private open = true;
   private seedFrames = 0;
   readonly room: Room;

@@ -169,6 +169,8 @@ export class Room {
 
   connect(peer: Peer, identity: Identity): Connection {
     const conn = new Conn(this, peer, identity, new TokenBucket(this.opts.burst, this.opts.perSecond, this.now()));
+    // Spread over the interval, so a thousand sockets are not pinged in one burst.
+    conn.nextPing = this.now() + HEARTBEAT.intervalMs * (0.5 + Math.random());
     this.sockets.add(conn);
     if (!this.stopSweep && this.opts.deadAfterMs > 0) this.scheduleSweep();
     return conn;
@@ -422,19 +424,24 @@ export class Room {
   }
 
   /**
-   * Pings every page, and closes sockets that have been silent too long:
-   * their page is gone, or the network is.
+   * Once a second: pings the pages whose turn it is (each about every
+   * interval), and closes sockets that have been silent too long: their page
+   * is gone, or the network is.
    */
   private scheduleSweep(): void {
     this.stopSweep = this.opts.clock.setTimeout(() => {
-      const cutoff = this.now() - this.opts.deadAfterMs;
+      const now = this.now();
+      const cutoff = now - this.opts.deadAfterMs;
       for (const conn of [...this.sockets]) {
         if (conn.lastHeard < cutoff) conn.drop(CLOSE.silent, "silent");
-        else if (conn.ready) conn.sendRaw(PING);
+        else if (conn.ready && conn.nextPing <= now) {
+          conn.nextPing = now + HEARTBEAT.intervalMs;
+          conn.sendRaw(PING);
+        }
       }
       this.stopSweep = undefined;
       if (this.sockets.size > 0) this.scheduleSweep();
-    }, HEARTBEAT.intervalMs);
+    }, SWEEP_MS);
   }
 
   private startSession(patient: Patient): void {
@@ -510,6 +517,7 @@ export class Room {
 }
 
 const PING = JSON.stringify({ type: "ping" } satisfies ServerMessage);
+const SWEEP_MS = 1000;
 
 /** What the room signs for a message: everything a page could tamper with. */
 function canonical(room: string, m: Omit<ChatMessage, "sig">): string {

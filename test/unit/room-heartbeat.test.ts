@@ -2,9 +2,10 @@ import { describe, expect, it } from "vitest";
 import { CLOSE, HEARTBEAT } from "../../worker/protocol";
 import { Client, setup } from "./fakes";
 
-// Pages ping every HEARTBEAT.intervalMs; the room sweeps every intervalMs
-// and closes a socket it has heard nothing from for `deadAfterMs`, so a
-// page whose network died without a close is noticed.
+// The room pings each page about every HEARTBEAT.intervalMs (spread out, so
+// a big room is not pinged in one burst), sweeps every second, and closes a
+// socket it has heard nothing from for `deadAfterMs`, so a page whose
+// network died without a close is noticed. Pages answer pings at once.
 
 const DEAD_AFTER = 25_000;
 /** The latest a silent socket may stay open: one sweep after it went dead. */
