@@ -120,6 +120,7 @@ export class Room {
   /** Page loads that said hello as fresh pages: for a patient, the seq their page started after. */
   private readonly pages = new Map<string, number>();
   private stopSweep?: () => void;
+  private lastSigned?: { data: string; sig: string };
 
   constructor(options: RoomOptions) {
     this.name = options.name;
@@ -341,7 +342,7 @@ export class Room {
     const earlier = patient.convo.appliedSeq(from.role, cid);
     if (earlier !== undefined) return sender.send({ type: "ack", patient: patient.info.id, cid, seq: earlier });
     const fields = { cid, from: from.role, name: from.name, text, time: this.now(), ...(broadcast ? { broadcast: true as const } : {}) };
-    const msg = patient.convo.append(fields, (m) => this.opts.sign(canonical(this.name, m)));
+    const msg = patient.convo.append(fields, (m) => this.signed(canonical(this.name, m)));
     this.toPatient(patient, msg);
     this.toProviders(msg);
     if (this.providers.size > 0) patient.convo.deliveredToProvider = msg.seq;
@@ -394,11 +395,17 @@ export class Room {
     }
     let refused = 0;
     for (const msg of seed.messages) {
-      const authentic = msg.patient === seed.patient && sameSig(this.opts.sign(canonical(this.name, msg)), msg.sig);
+      const authentic = msg.patient === seed.patient && sameSig(this.signed(canonical(this.name, msg)), msg.sig);
       if (!authentic) refused++;
       else if (convo.restore(msg)) this.forward(patient, msg, conn);
     }
     if (refused > 0) conn.error("bad_seed", "Some messages could not be restored.");
+  }
+
+  /** The signature of `data`; a broadcast signs the same data for every conversation, so the last one is kept. */
+  private signed(data: string): string {
+    if (this.lastSigned?.data !== data) this.lastSigned = { data, sig: this.opts.sign(data) };
+    return this.lastSigned.sig;
   }
 
   /** Sends a restored message to everyone in its conversation but the page that restored it. */
@@ -519,9 +526,15 @@ export class Room {
 const PING = JSON.stringify({ type: "ping" } satisfies ServerMessage);
 const SWEEP_MS = 1000;
 
-/** What the room signs for a message: everything a page could tamper with. */
+/**
+ * What the room signs for a message: everything a page could tamper with.
+ * A message to everyone waiting is signed once, without its conversation and
+ * seq: a patient could only hand back, into their own conversation, words the
+ * provider really sent to everyone at that time, and only once (by client id).
+ */
 function canonical(room: string, m: Omit<ChatMessage, "sig">): string {
-  return JSON.stringify([room, m.patient, m.seq, m.cid, m.from, m.name, m.text, m.time, m.broadcast === true]);
+  const where = m.broadcast ? ["everyone"] : [m.patient, m.seq];
+  return JSON.stringify([room, ...where, m.cid, m.from, m.name, m.text, m.time, m.broadcast === true]);
 }
 
 /** Compares signatures in time independent of where they differ. */
