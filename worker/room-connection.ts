@@ -1,5 +1,6 @@
 import {
   CLOSE,
+  HEARTBEAT,
   LIMITS,
   PROTOCOL_VERSION,
   parseClientFrame,
@@ -20,8 +21,8 @@ export class Conn implements Connection {
   ready = false;
   /** When the socket last sent anything; the room closes it when silent too long. */
   lastHeard: number;
-  /** When the room pings this socket next. */
-  nextPing = 0;
+  /** When the room pings this socket next: spread over the interval, so a big room is not pinged in one burst. */
+  nextPing: number;
   private open = true;
   private seedFrames = 0;
   readonly room: Room;
@@ -35,6 +36,7 @@ export class Conn implements Connection {
     this.identity = identity;
     this.bucket = bucket;
     this.lastHeard = room.now();
+    this.nextPing = this.lastHeard + HEARTBEAT.intervalMs * (0.5 + Math.random());
   }
 
   receive(data: unknown): void {

@@ -170,8 +170,6 @@ export class Room {
 
   connect(peer: Peer, identity: Identity): Connection {
     const conn = new Conn(this, peer, identity, new TokenBucket(this.opts.burst, this.opts.perSecond, this.now()));
-    // Spread over the interval, so a thousand sockets are not pinged in one burst.
-    conn.nextPing = this.now() + HEARTBEAT.intervalMs * (0.5 + Math.random());
     this.sockets.add(conn);
     if (!this.stopSweep && this.opts.deadAfterMs > 0) this.scheduleSweep();
     return conn;
@@ -238,11 +236,7 @@ export class Room {
     // what no provider page has seen yet is kept and delivered now.
     if (!cursors) for (const patient of this.patients.values()) {
       const { convo } = patient;
-      if (convo.deliveredToProvider > 0 && convo.erase(convo.deliveredToProvider) > 0) {
-        const erased: ServerMessage = { type: "erased", patient: patient.info.id, upto: convo.deliveredToProvider };
-        this.toPatient(patient, erased);
-        this.toProviders(erased);
-      }
+      if (convo.deliveredToProvider > 0 && convo.erase(convo.deliveredToProvider) > 0) this.announceErase(patient);
     }
     this.providers.add(conn);
     conn.ready = true;
@@ -289,9 +283,8 @@ export class Room {
         const event: ServerMessage = { type: "erased", patient: msg.patient, upto: msg.upto };
         if (patient) {
           patient.convo.erase(msg.upto);
-          this.toPatient(patient, event);
-        }
-        this.toProviders(event);
+          this.toConversation(patient, event);
+        } else this.toProviders(event);
         this.audit("erased", { role: "patient", id: msg.patient });
         return;
       }
@@ -342,10 +335,7 @@ export class Room {
     const earlier = patient.convo.appliedSeq(from.role, cid);
     if (earlier !== undefined) return sender.send({ type: "ack", patient: patient.info.id, cid, seq: earlier });
     const fields = { cid, from: from.role, name: from.name, text, time: this.now(), ...(broadcast ? { broadcast: true as const } : {}) };
-    const msg = patient.convo.append(fields, (m) => this.signed(canonical(this.name, m)));
-    this.toPatient(patient, msg);
-    this.toProviders(msg);
-    if (this.providers.size > 0) patient.convo.deliveredToProvider = msg.seq;
+    this.share(patient, patient.convo.append(fields, (m) => this.signed(canonical(this.name, m))));
   }
 
   /** Sends a page what it has not seen of a conversation, or a clean resync. */
@@ -381,23 +371,17 @@ export class Room {
     const { convo } = patient;
     if (isProvider && seed.info?.session && !patient.info.session) {
       patient.info = { ...patient.info, session: seed.info.session };
-      const started: ServerMessage = { type: "session_started", patient: patient.info.id, session: seed.info.session };
-      this.toPatient(patient, started);
-      this.toProviders(started);
+      this.toConversation(patient, { type: "session_started", patient: patient.info.id, session: seed.info.session });
     }
     const erasedBefore = convo.erasedUpto;
     if (isProvider && seed.erased !== undefined) convo.erase(Math.min(seed.erased, this.seqBase));
-    if (convo.erasedUpto > erasedBefore) {
-      // Pages may hold the erased messages even though the room never had them.
-      const erased: ServerMessage = { type: "erased", patient: patient.info.id, upto: convo.erasedUpto };
-      this.toPatient(patient, erased);
-      this.toProviders(erased);
-    }
+    // Pages may hold the erased messages even though the room never had them.
+    if (convo.erasedUpto > erasedBefore) this.announceErase(patient);
     let refused = 0;
     for (const msg of seed.messages) {
       const authentic = msg.patient === seed.patient && sameSig(this.signed(canonical(this.name, msg)), msg.sig);
       if (!authentic) refused++;
-      else if (convo.restore(msg)) this.forward(patient, msg, conn);
+      else if (convo.restore(msg)) this.share(patient, msg, conn);
     }
     if (refused > 0) conn.error("bad_seed", "Some messages could not be restored.");
   }
@@ -408,12 +392,15 @@ export class Room {
     return this.lastSigned.sig;
   }
 
-  /** Sends a restored message to everyone in its conversation but the page that restored it. */
-  private forward(patient: Patient, msg: ChatMessage, from: Conn): void {
-    const frame = JSON.stringify(msg);
-    for (const c of patient.conns) if (c !== from) c.sendRaw(frame);
-    for (const c of this.providers) if (c !== from) c.sendRaw(frame);
+  /** Sends a message to its conversation (but the page it came back from, if restored), noting what providers saw. */
+  private share(patient: Patient, msg: ChatMessage, except?: Conn): void {
+    this.toConversation(patient, msg, except);
     if (this.providers.size > 0) patient.convo.deliveredToProvider = Math.max(patient.convo.deliveredToProvider, msg.seq);
+  }
+
+  /** Tells everyone in a conversation where it is now erased up to. */
+  private announceErase(patient: Patient): void {
+    this.toConversation(patient, { type: "erased", patient: patient.info.id, upto: patient.convo.erasedUpto });
   }
 
   private rememberPage(key: string, floor: number): void {
@@ -454,18 +441,14 @@ export class Room {
   private startSession(patient: Patient): void {
     const session: SessionInfo = { id: randomId(), startedAt: this.now() };
     patient.info = { ...patient.info, session };
-    const started: ServerMessage = { type: "session_started", patient: patient.info.id, session };
-    this.toPatient(patient, started);
-    this.toProviders(started);
+    this.toConversation(patient, { type: "session_started", patient: patient.info.id, session });
     this.audit("admitted", patient.info);
   }
 
   /** Ends a session for everyone at once and frees all of it. */
   private endSession(patient: Patient): void {
     const id = patient.info.session?.id ?? "";
-    const ended: ServerMessage = { type: "session_ended", patient: patient.info.id, id, endedAt: this.now() };
-    this.toPatient(patient, ended);
-    this.toProviders(ended);
+    this.toConversation(patient, { type: "session_ended", patient: patient.info.id, id, endedAt: this.now() });
     this.removePatient(patient.info.id, CLOSE.ended, false);
     this.audit("ended", patient.info);
   }
@@ -511,6 +494,13 @@ export class Room {
     if (patient.conns.size === 0) return;
     const frame = JSON.stringify(msg);
     for (const conn of patient.conns) conn.sendRaw(frame);
+  }
+
+  /** To the patient's pages and every provider page, serialized once. */
+  private toConversation(patient: Patient, msg: ServerMessage, except?: Conn): void {
+    const frame = JSON.stringify(msg);
+    for (const conn of patient.conns) if (conn !== except) conn.sendRaw(frame);
+    for (const conn of this.providers) if (conn !== except) conn.sendRaw(frame);
   }
 
   private toAllPatients(msg: ServerMessage): void {
