@@ -47,3 +47,53 @@ export function seedFrames(patient: string, messages: readonly ChatMessage[], ex
   if (batch.length > 0 || frames.length === 0) flush();
   return frames;
 }
+
+export type TimelineItem<E> = { kind: "message"; msg: ChatMessage } | { kind: "event"; event: E };
+
+/** Messages and events (each placed after the seq it followed) merged in the order they happened. */
+export function interleave<E extends { afterSeq: number }>(messages: readonly ChatMessage[], events: readonly E[]): TimelineItem<E>[] {
+  const queued = [...events];
+  const out: TimelineItem<E>[] = [];
+  const flush = (upto: number) => {
+    while (queued.length > 0 && queued[0].afterSeq <= upto) out.push({ kind: "event", event: queued.shift()! });
+  };
+  for (const msg of messages) {
+    flush(msg.seq - 1);
+    out.push({ kind: "message", msg });
+  }
+  flush(Infinity);
+  return out;
+}
+
+/**
+ * Which room instance a page last spoke to. A welcome from a new one means
+ * the room's memory was reset: the page hands its copy back, and keeps doing
+ * so on each welcome until the room answers a ping sent after the copy
+ * (frames are handled in order, so the pong means it all arrived).
+ */
+export class Epoch {
+  current?: string;
+  private handingBack = false;
+
+  /** On a welcome; says whether the room was reset and whether to hand the copy back now. */
+  welcome(epoch: string): { reset: boolean; handBack: boolean } {
+    const reset = this.current !== undefined && this.current !== epoch;
+    this.current = epoch;
+    if (reset) this.handingBack = true;
+    return { reset, handBack: this.handingBack };
+  }
+
+  /** The room answered our ping: everything sent before it was taken. */
+  pong(): void {
+    this.handingBack = false;
+  }
+
+  get seeding(): boolean {
+    return this.handingBack;
+  }
+
+  forget(): void {
+    this.current = undefined;
+    this.handingBack = false;
+  }
+}

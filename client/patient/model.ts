@@ -3,7 +3,7 @@ import { CLOSE, LIMITS, PROTOCOL_VERSION, type ChatMessage, type ServerMessage, 
 import { connect, type Connection } from "../lib/connection";
 import { api } from "../lib/http";
 import { newClientId } from "../lib/ids";
-import { merge, seedFrames } from "../lib/replica";
+import { Epoch, interleave, merge, seedFrames } from "../lib/replica";
 import { syncClock } from "../lib/time";
 import type { LogLine } from "../ui/ChatLog";
 
@@ -38,26 +38,18 @@ export function createPatientModel(room: string) {
   let conn: Connection | null = null;
   /** This page load; the room tells a lost first socket from a reload by it. */
   const page = newClientId();
-  let epoch: string | undefined;
+  const epoch = new Epoch();
   let erasedUpto = 0;
-  /** After a server reset: our copy is on its way back to the room, until it answers a ping. */
-  let seeding = false;
   const cursor = () => messages.value.at(-1)?.seq ?? 0;
 
-  const lines = computed<LogLine[]>(() => {
-    const out: LogLine[] = [];
-    const queued = [...notices.value];
-    const flush = (upto: number) => {
-      while (queued.length > 0 && queued[0].afterSeq <= upto) out.push(queued.shift()!);
-    };
-    for (const m of messages.value) {
-      flush(m.seq - 1);
-      out.push({ key: `m${m.seq}`, from: { name: m.name, self: m.from === "patient" }, text: m.text, time: m.time });
-    }
-    flush(Infinity);
-    for (const p of pending.value) out.push({ key: p.cid, from: { name: me.value?.name ?? "", self: true }, text: p.text, pending: !p.failed, failed: p.failed });
-    return out;
-  });
+  const lines = computed<LogLine[]>(() => [
+    ...interleave(messages.value, notices.value).map((item): LogLine =>
+      item.kind === "event"
+        ? item.event
+        : { key: `m${item.msg.seq}`, from: { name: item.msg.name, self: item.msg.from === "patient" }, text: item.msg.text, time: item.msg.time },
+    ),
+    ...pending.value.map((p) => ({ key: p.cid, from: { name: me.value?.name ?? "", self: true }, text: p.text, pending: !p.failed, failed: p.failed })),
+  ]);
   const status = computed(() => conn?.status.value ?? "connecting");
 
   const notice = (text: string) => {
@@ -71,14 +63,12 @@ export function createPatientModel(room: string) {
     switch (msg.type) {
       case "welcome": {
         // A new epoch means the room's memory was reset: hand it back our copy.
-        const reset = epoch !== undefined && epoch !== msg.epoch;
-        epoch = msg.epoch;
+        const { reset, handBack } = epoch.welcome(msg.epoch);
         providerOnline.value = msg.providerOnline;
         // After a reset the room learns of a session from the provider's copy.
         if (msg.session || !reset) session.value = msg.session ?? null;
         syncClock(msg.now);
-        if (reset || seeding) {
-          seeding = true;
+        if (handBack) {
           for (const frame of seedFrames(msg.self.id, messages.value)) conn?.send(frame);
           conn?.send({ type: "ping" });
         }
@@ -86,8 +76,7 @@ export function createPatientModel(room: string) {
         return;
       }
       case "pong":
-        seeding = false;
-        return;
+        return epoch.pong();
       case "ack":
         return settle(msg.cid);
       case "resync":
@@ -146,9 +135,8 @@ export function createPatientModel(room: string) {
     messages.value = [];
     notices.value = [];
     pending.value = [];
-    epoch = undefined;
+    epoch.forget();
     erasedUpto = 0;
-    seeding = false;
   }
 
   function start(who: Me): void {
@@ -158,7 +146,7 @@ export function createPatientModel(room: string) {
     });
     conn = connect({
       url: `/api/rooms/${room}/ws`,
-      hello: () => ({ type: "hello", v: PROTOCOL_VERSION, page, ...(epoch ? { resume: { epoch, cursors: { [who.id]: cursor() } } } : {}) }),
+      hello: () => ({ type: "hello", v: PROTOCOL_VERSION, page, ...(epoch.current ? { resume: { epoch: epoch.current, cursors: { [who.id]: cursor() } } } : {}) }),
       onMessage,
       onFinal: (code) => {
         if (code === CLOSE.ended) return ended();

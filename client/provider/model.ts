@@ -2,7 +2,7 @@ import { batch, computed, effect, signal } from "@preact/signals";
 import { PROTOCOL_VERSION, type ChatMessage, type ServerMessage } from "../../worker/protocol";
 import { connect, type Connection } from "../lib/connection";
 import { newClientId } from "../lib/ids";
-import { seedFrames } from "../lib/replica";
+import { Epoch, seedFrames } from "../lib/replica";
 import { chime, desktopNotify } from "../lib/notify";
 import { createPrefs } from "../lib/prefs";
 import { syncClock } from "../lib/time";
@@ -37,9 +37,7 @@ export function createProviderModel(session: ProviderSession) {
   const lastError = signal<string | null>(null);
   const broadcastStatus = signal<string | null>(null);
   const prefs = createPrefs();
-  let epoch: string | undefined;
-  /** After a server reset: our copies are on their way back to the room, until it answers a ping. */
-  let seeding = false;
+  const epoch = new Epoch();
 
   const queue = computed(() =>
     [...threads.value.values()].filter((t) => t.status.value !== "left" && t.status.value !== "ended").sort((a, b) => a.checkedInAt - b.checkedInAt),
@@ -65,7 +63,7 @@ export function createProviderModel(session: ProviderSession) {
       type: "hello",
       v: PROTOCOL_VERSION,
       page,
-      ...(epoch ? { resume: { epoch, cursors: Object.fromEntries([...threads.value.values()].map((t) => [t.id, t.cursor])) } } : {}),
+      ...(epoch.current ? { resume: { epoch: epoch.current, cursors: Object.fromEntries([...threads.value.values()].map((t) => [t.id, t.cursor])) } } : {}),
     }),
     onMessage,
     onFinal: () => (lastError.value = "The connection was closed. Please reload the page."),
@@ -75,14 +73,12 @@ export function createProviderModel(session: ProviderSession) {
     switch (msg.type) {
       case "welcome":
         // A new epoch means the room's memory was reset: hand it back our copies.
-        if ((epoch !== undefined && epoch !== msg.epoch) || seeding) seed();
-        epoch = msg.epoch;
+        if (epoch.welcome(msg.epoch).handBack) seed();
         syncClock(msg.now);
         for (const t of threads.value.values()) for (const p of t.pending.value) if (!p.failed) conn.send({ type: "send", to: t.id, cid: p.cid, text: p.text });
         return;
       case "pong":
-        seeding = false;
-        return;
+        return epoch.pong();
       case "ack":
         threads.value.get(msg.patient)?.settle(msg.cid);
         return;
@@ -91,7 +87,7 @@ export function createProviderModel(session: ProviderSession) {
         return;
       case "queue": {
         // While re-seeding, the room does not know everyone yet; it tells us who left.
-        const present = new Set([...msg.patients.map((p) => p.id), ...(seeding ? threads.value.keys() : [])]);
+        const present = new Set([...msg.patients.map((p) => p.id), ...(epoch.seeding ? threads.value.keys() : [])]);
         batch(() => {
           setThreads((map) => {
             for (const p of msg.patients) {
@@ -169,7 +165,6 @@ export function createProviderModel(session: ProviderSession) {
 
   /** Gives a reset room back every open conversation: queue entry, erase point, session and messages. */
   function seed(): void {
-    seeding = true;
     for (const t of threads.value.values()) {
       if (t.status.value === "left" || t.status.value === "ended") continue;
       const session = t.session.value;

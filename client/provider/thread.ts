@@ -1,6 +1,6 @@
 import { computed, signal } from "@preact/signals";
 import type { ChatMessage, PatientInfo, SessionInfo } from "../../worker/protocol";
-import { merge } from "../lib/replica";
+import { interleave, merge } from "../lib/replica";
 
 export type ThreadStatus = PatientInfo["status"] | "left" | "ended";
 
@@ -71,18 +71,8 @@ export class Thread {
   }
 
   /** Messages and events merged in the order they happened. */
-  timeline(): ({ kind: "message"; msg: ChatMessage } | { kind: "event"; event: ThreadEvent })[] {
-    const events = [...this.events.value];
-    const out: ReturnType<Thread["timeline"]> = [];
-    const flush = (upto: number) => {
-      while (events.length > 0 && events[0].afterSeq <= upto) out.push({ kind: "event", event: events.shift()! });
-    };
-    for (const msg of this.messages.value) {
-      flush(msg.seq - 1);
-      out.push({ kind: "message", msg });
-    }
-    flush(Infinity);
-    return out;
+  timeline() {
+    return interleave(this.messages.value, this.events.value);
   }
 
   eraseUpTo(upto: number): void {

@@ -11,7 +11,7 @@
  * provider's only way to write to a patient is the chat box in view, and
  * viewing another patient erases the conversation before.
  */
-import { merge, seedFrames } from "../../../client/lib/replica";
+import { Epoch, merge, seedFrames } from "../../../client/lib/replica";
 import { Thread, type Pending } from "../../../client/provider/thread";
 import { CLOSE, HEARTBEAT, PROTOCOL_VERSION, type ChatMessage, type ClientMessage, type ServerMessage } from "../../../worker/protocol";
 import type { Identity } from "../../../worker/room";
@@ -127,12 +127,11 @@ abstract class Page implements Endpoint {
 export class PatientPage extends Page {
   messages: ChatMessage[] = [];
   pending: Pending[] = [];
-  private epoch?: string;
+  private readonly epoch = new Epoch();
   private erasedUpto = 0;
-  private seeding = false;
 
   protected get busy(): boolean {
-    return this.pending.length > 0 || this.seeding;
+    return this.pending.length > 0 || this.epoch.seeding;
   }
 
   private cursor(): number {
@@ -140,7 +139,7 @@ export class PatientPage extends Page {
   }
 
   protected hello(): Hello {
-    return { type: "hello", v: PROTOCOL_VERSION, ...(this.epoch ? { resume: { epoch: this.epoch, cursors: { [this.id]: this.cursor() } } } : {}) };
+    return { type: "hello", v: PROTOCOL_VERSION, ...(this.epoch.current ? { resume: { epoch: this.epoch.current, cursors: { [this.id]: this.cursor() } } } : {}) };
   }
 
   /** The patient writes; the message is pending until the room echoes or acks it. */
@@ -158,10 +157,7 @@ export class PatientPage extends Page {
   protected onMessage(msg: ServerMessage): void {
     switch (msg.type) {
       case "welcome": {
-        const reset = this.epoch !== undefined && this.epoch !== msg.epoch;
-        this.epoch = msg.epoch;
-        if (reset || this.seeding) {
-          this.seeding = true;
+        if (this.epoch.welcome(msg.epoch).handBack) {
           for (const frame of seedFrames(msg.self.id, this.messages)) this.send(frame);
           this.send({ type: "ping" });
         }
@@ -169,8 +165,7 @@ export class PatientPage extends Page {
         return;
       }
       case "pong":
-        this.seeding = false;
-        return;
+        return this.epoch.pong();
       case "ack":
         return this.settle(msg.cid);
       case "resync":
@@ -199,16 +194,15 @@ export class PatientPage extends Page {
 /** The provider's dashboard: client/provider/model.ts without the UI. */
 export class ProviderPage extends Page {
   readonly threads = new Map<string, Thread>();
-  private epoch?: string;
-  private seeding = false;
+  private readonly epoch = new Epoch();
 
   protected get busy(): boolean {
-    return this.seeding || [...this.threads.values()].some((t) => t.pending.value.length > 0);
+    return this.epoch.seeding || [...this.threads.values()].some((t) => t.pending.value.length > 0);
   }
 
   protected hello(): Hello {
     const cursors = Object.fromEntries([...this.threads.values()].map((t) => [t.id, t.cursor]));
-    return { type: "hello", v: PROTOCOL_VERSION, ...(this.epoch ? { resume: { epoch: this.epoch, cursors } } : {}) };
+    return { type: "hello", v: PROTOCOL_VERSION, ...(this.epoch.current ? { resume: { epoch: this.epoch.current, cursors } } : {}) };
   }
 
   /** The provider writes to a patient; pending until the room echoes or acks it. */
@@ -224,13 +218,11 @@ export class ProviderPage extends Page {
   protected onMessage(msg: ServerMessage): void {
     switch (msg.type) {
       case "welcome":
-        if ((this.epoch !== undefined && this.epoch !== msg.epoch) || this.seeding) this.seed();
-        this.epoch = msg.epoch;
+        if (this.epoch.welcome(msg.epoch).handBack) this.seed();
         for (const t of this.threads.values()) for (const p of t.pending.value) if (!p.failed) this.send({ type: "send", to: t.id, cid: p.cid, text: p.text });
         return;
       case "pong":
-        this.seeding = false;
-        return;
+        return this.epoch.pong();
       case "ack":
         this.threads.get(msg.patient)?.settle(msg.cid);
         return;
@@ -238,7 +230,7 @@ export class ProviderPage extends Page {
         this.threads.get(msg.patient)?.resync();
         return;
       case "queue": {
-        const present = new Set([...msg.patients.map((p) => p.id), ...(this.seeding ? this.threads.keys() : [])]);
+        const present = new Set([...msg.patients.map((p) => p.id), ...(this.epoch.seeding ? this.threads.keys() : [])]);
         for (const p of msg.patients) {
           const t = this.threads.get(p.id);
           if (t) t.status.value = p.status;
@@ -271,7 +263,6 @@ export class ProviderPage extends Page {
 
   /** Hands a reset room back every conversation: queue entry and messages. */
   private seed(): void {
-    this.seeding = true;
     for (const t of this.threads.values()) {
       const info = { name: t.name, checkedInAt: t.checkedInAt };
       for (const frame of seedFrames(t.id, t.messages.value, { info })) this.send(frame);
