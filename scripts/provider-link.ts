@@ -1,5 +1,5 @@
 /**
- * npm run --silent provider-link -- <room> "<Provider name>" [--days N]
+ * npm run --silent provider-link -- <room> "<Provider name>" [--role host|staff] [--days N]
  *
  * Prints exactly one line: the provider's private dashboard URL for the room,
  * `${BASE_URL}/provider#k=<token>`. BASE_URL is PUBLIC_URL if set, else
@@ -7,13 +7,15 @@
  * from .dev.vars (which `npm start` creates).
  */
 import { parseArgs } from "node:util";
-import { DEFAULT_DAYS, UsageError, baseUrlFromEnv, providerLink } from "./lib/provider-link.ts";
+import { DEFAULT_DAYS, UsageError, baseUrlFromEnv, providerLink, validateRole } from "./lib/provider-link.ts";
 import { readSecret } from "./lib/secret.ts";
 
-const USAGE = `Usage: npm run --silent provider-link -- <room> "<Provider name>" [--days N]
+const USAGE = `Usage: npm run --silent provider-link -- <room> "<Provider name>" [--role host|staff] [--days N]
 
   room   lowercase letters, digits and hyphens, e.g. demo
-  name   the provider's display name, 1-60 characters
+  name   the staff member's display name, 1-60 characters
+  --role host (a provider with a host licence: starts and schedules sessions,
+         creates groups; the default) or staff (front desk, scheduler)
   --days how long the link stays valid (default ${DEFAULT_DAYS})
 
 Environment: SESSION_SECRET (else read from .dev.vars), PUBLIC_URL (else http://localhost:\${PORT:-8787}).`;
@@ -30,7 +32,7 @@ async function main(): Promise<void> {
       args: process.argv.slice(2),
       allowPositionals: true,
       strict: true,
-      options: { days: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: { days: { type: "string" }, role: { type: "string" }, help: { type: "boolean", short: "h" } },
     });
   } catch (err) {
     fail((err as Error).message, true);
@@ -59,7 +61,8 @@ async function main(): Promise<void> {
   }
 
   try {
-    const link = await providerLink({ secret: found.secret, room, name, days, baseUrl: baseUrlFromEnv() });
+    const role = parsed.values.role === undefined ? "host" : validateRole(parsed.values.role);
+    const link = await providerLink({ secret: found.secret, room, name, days, role, baseUrl: baseUrlFromEnv() });
     process.stdout.write(`${link}\n`);
   } catch (err) {
     if (err instanceof UsageError) fail(err.message);

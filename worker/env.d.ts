@@ -1,7 +1,7 @@
 interface Env {
   ROOMS: DurableObjectNamespace<import("./room-do").RoomDO>;
   ASSETS: Fetcher;
-  /** Signs every token. Set with `wrangler secret put SESSION_SECRET`. */
+  /** Signs every token and what pages hand back after a restart. Set with `wrangler secret put SESSION_SECRET`. */
   SESSION_SECRET: string;
   LEAVE_GRACE_SECONDS?: string;
   ROOM_CAPACITY?: string;

@@ -1,7 +1,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { useLocation } from "preact-iso";
-import { LIMITS } from "../../worker/protocol";
+import { LIMITS } from "../../protocol/wire";
 import { api } from "../lib/http";
 import { RetentionNotice } from "../ui/RetentionNotice";
 

@@ -1,5 +1,5 @@
 import { signal, type Signal } from "@preact/signals";
-import { CLOSE, HEARTBEAT, type ClientMessage, type ServerMessage } from "../../worker/protocol";
+import { FINAL_CLOSE, HEARTBEAT, PING_FRAME, PONG_FRAME, type ClientMessage, type ServerMessage } from "../../protocol/wire";
 
 export type ConnectionStatus = "connecting" | "open" | "reconnecting" | "closed";
 
@@ -10,6 +10,11 @@ export interface ConnectionOptions {
   onMessage(msg: ServerMessage): void;
   /** The room closed the socket for good (left, version, not allowed). */
   onFinal?(code: number): void;
+  /**
+   * Several attempts in a row failed before any welcome: the page may have
+   * lost its sign-in (a refused upgrade shows up as a plain failure).
+   */
+  onFailing?(): void;
 }
 
 export interface Connection {
@@ -19,7 +24,8 @@ export interface Connection {
   close(): void;
 }
 
-const FINAL = new Set<number>([CLOSE.policy, CLOSE.tooBig, CLOSE.left, CLOSE.version, CLOSE.ended]);
+/** Failed attempts in a row after which the page checks its sign-in. */
+const FAILING_AFTER = 3;
 
 /**
  * A WebSocket to a room that reconnects by itself with jittered exponential
@@ -38,6 +44,7 @@ export function connect(options: ConnectionOptions): Connection {
 
   const retry = () => {
     status.value = "reconnecting";
+    if (attempts + 1 >= FAILING_AFTER) options.onFailing?.();
     const delay = Math.min(15000, 500 * 2 ** attempts++) * (0.5 + Math.random() / 2);
     timer = setTimeout(open, delay);
   };
@@ -68,8 +75,9 @@ export function connect(options: ConnectionOptions): Connection {
     socket.onopen = () => socket.send(JSON.stringify(options.hello()));
     socket.onmessage = (event) => {
       lastHeard = Date.now();
+      // The room compares the pong's text; it never parses it.
+      if (event.data === PING_FRAME) return socket.send(PONG_FRAME);
       const msg = JSON.parse(event.data as string) as ServerMessage;
-      if (msg.type === "ping") return socket.send(JSON.stringify({ type: "pong" }));
       if (msg.type === "welcome") {
         attempts = 0;
         status.value = "open";
@@ -80,7 +88,7 @@ export function connect(options: ConnectionOptions): Connection {
       if (ws !== socket) return;
       abandon(socket);
       if (stopped) return;
-      if (FINAL.has(event.code)) {
+      if (FINAL_CLOSE.has(event.code)) {
         stopped = true;
         status.value = "closed";
         options.onFinal?.(event.code);

@@ -12,7 +12,7 @@
  * - names, room and session are always kept on one line.
  */
 
-export type TranscriptRole = "Provider" | "Patient" | "Guest";
+export type TranscriptRole = "Host" | "Staff" | "Patient" | "Guest";
 
 export interface TranscriptParticipant {
   role: TranscriptRole;

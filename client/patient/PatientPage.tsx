@@ -88,7 +88,7 @@ function Waiting({ model }: { model: PatientModel }) {
         <section class="card" aria-labelledby="waiting-heading">
           <h2 id="waiting-heading">You are checked in, {me.name}</h2>
           <p role="status">
-            You are waiting. {model.providerOnline.value ? "Your provider is online and will be with you shortly." : "Your provider is not online yet. They will see your messages when they are."}
+            You are waiting. {model.staffOnline.value ? "Your provider is online and will be with you shortly." : "Your provider is not online yet. They will see your messages when they are."}
           </p>
           <button type="button" class="secondary" onClick={() => void model.leave()}>
             Leave waiting room

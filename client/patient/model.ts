@@ -1,122 +1,78 @@
 import { batch, computed, signal } from "@preact/signals";
-import { CLOSE, LIMITS, PROTOCOL_VERSION, type ChatMessage, type ServerMessage, type SessionInfo } from "../../worker/protocol";
+import { CLOSE, LIMITS } from "../../protocol/wire";
 import { connect, type Connection } from "../lib/connection";
 import { api } from "../lib/http";
-import { newClientId } from "../lib/ids";
-import { Epoch, interleave, merge, seedFrames } from "../lib/replica";
 import { syncClock } from "../lib/time";
+import type { Conversation } from "../room/conversation";
+import { RoomClient, type RoomEvent } from "../room/room-client";
 import type { LogLine } from "../ui/ChatLog";
 
 type Phase = "loading" | "checkin" | "waiting" | "left" | "ended" | "full";
 interface Me {
   id: string;
+  /** Their conversation. */
+  c: string;
   name: string;
   checkedInAt: number;
 }
-interface Pending {
-  cid: string;
-  text: string;
-  failed?: string;
-}
 
 /**
- * The patient's page: check-in, waiting, and the chat with the provider.
- * Everything lives in page memory; a reload starts the conversation empty.
+ * The patient's page: check-in, waiting, and the chat with the clinic's
+ * staff. Everything lives in page memory; a reload starts the conversation
+ * empty (the room enforces it too).
  */
 export function createPatientModel(room: string) {
   const phase = signal<Phase>("loading");
   const me = signal<Me | null>(null);
   const checkInError = signal<string | null>(null);
   const busy = signal(false);
-  const providerOnline = signal(false);
-  const session = signal<SessionInfo | null>(null);
-  /** This page's copy of the conversation, in sequence order. */
-  const messages = signal<ChatMessage[]>([]);
-  /** Notices from the room, each placed after the message it followed. */
-  const notices = signal<{ key: string; text: string; afterSeq: number }[]>([]);
-  const pending = signal<Pending[]>([]);
   let conn: Connection | null = null;
-  /** This page load; the room tells a lost first socket from a reload by it. */
-  const page = newClientId();
-  const epoch = new Epoch();
-  let erasedUpto = 0;
-  const cursor = () => messages.value.at(-1)?.seq ?? 0;
+  let client = newClient();
+  const current = signal<RoomClient>(client);
 
-  const lines = computed<LogLine[]>(() => [
-    ...interleave(messages.value, notices.value).map((item): LogLine =>
-      item.kind === "event"
-        ? item.event
-        : { key: `m${item.msg.seq}`, from: { name: item.msg.name, self: item.msg.from === "patient" }, text: item.msg.text, time: item.msg.time },
-    ),
-    ...pending.value.map((p) => ({ key: p.cid, from: { name: me.value?.name ?? "", self: true }, text: p.text, pending: !p.failed, failed: p.failed })),
-  ]);
+  function newClient(): RoomClient {
+    const c = new RoomClient({ send: (msg) => conn?.send(msg) ?? false });
+    c.on(onEvent);
+    return c;
+  }
+
+  const conv = computed<Conversation | null>(() => current.value.mine.value);
+  const staffOnline = computed(() => current.value.staffOnline.value);
+  const session = computed(() => conv.value?.session.value ?? null);
+  const lines = computed<LogLine[]>(() => {
+    const c = conv.value;
+    if (!c) return [];
+    const self = current.value.self.value?.id;
+    return [
+      ...c.timeline().map((item): LogLine =>
+        item.kind === "event"
+          ? { key: `n${item.event.time}${item.event.text}`, text: item.event.text, time: item.event.time }
+          : { key: `m${item.msg.seq}`, from: { name: item.msg.name, self: item.msg.by === self }, text: item.msg.text, time: item.msg.time },
+      ),
+      ...c.pending.value.map((p) => ({ key: p.cid, from: { name: me.value?.name ?? "", self: true }, text: p.text, pending: !p.failed, failed: p.failed })),
+    ];
+  });
   const status = computed(() => conn?.status.value ?? "connecting");
 
-  const notice = (text: string) => {
-    notices.value = [...notices.value, { key: `n${Date.now()}${Math.random()}`, text, afterSeq: cursor() }];
-  };
-  const settle = (cid: string) => {
-    if (pending.value.some((p) => p.cid === cid)) pending.value = pending.value.filter((p) => p.cid !== cid);
-  };
+  const notice = (text: string) => conv.value?.event(Date.now(), text);
 
-  function onMessage(msg: ServerMessage): void {
-    switch (msg.type) {
-      case "welcome": {
-        // A new epoch means the room's memory was reset: hand it back our copy.
-        const { reset, handBack } = epoch.welcome(msg.epoch);
-        providerOnline.value = msg.providerOnline;
-        // After a reset the room learns of a session from the provider's copy.
-        if (msg.session || !reset) session.value = msg.session ?? null;
-        syncClock(msg.now);
-        if (handBack) {
-          for (const frame of seedFrames(msg.self.id, messages.value)) conn?.send(frame);
-          conn?.send({ type: "ping" });
-        }
-        for (const p of pending.value) if (!p.failed) conn?.send({ type: "send", cid: p.cid, text: p.text });
-        return;
-      }
-      case "pong":
-        return epoch.pong();
-      case "ack":
-        return settle(msg.cid);
-      case "resync":
-        messages.value = [];
-        return;
-      case "msg":
-        return received(msg);
+  function onEvent(event: RoomEvent): void {
+    switch (event.type) {
+      case "welcome":
+        return syncClock(event.now);
       case "erased":
-        erasedUpto = Math.max(erasedUpto, msg.upto);
-        if (messages.value.some((m) => m.seq <= msg.upto)) {
-          messages.value = messages.value.filter((m) => m.seq > msg.upto);
-          notice("The provider cleared this chat. Earlier messages were erased.");
-        }
-        return;
-      case "provider":
-        providerOnline.value = msg.online;
-        return;
+        return notice("The provider cleared this chat. Earlier messages were erased.");
       case "session_started":
-        if (session.value?.id === msg.session.id) return;
-        session.value = msg.session;
-        notice("Your provider started a text-only session. You can keep writing here.");
-        return;
+        return notice("Your provider started a text-only session. You can keep writing here.");
       case "session_ended":
         return ended();
       case "downloaded":
-        notice("The provider saved a copy of this chat.");
-        return;
-      case "error":
-        if (msg.cid) pending.value = pending.value.map((p) => (p.cid === msg.cid ? { ...p, failed: msg.message } : p));
-        else notice(msg.message);
+        return notice("The provider saved a copy of this chat.");
+      case "notice":
+        return notice(event.text);
+      default:
         return;
     }
-  }
-
-  function received(msg: ChatMessage): void {
-    batch(() => {
-      if (msg.from === "patient") settle(msg.cid);
-      const next = msg.seq > erasedUpto ? merge(messages.value, msg) : null;
-      if (next) messages.value = next;
-    });
   }
 
   /** The session ended: its messages are gone for everyone, and so is our place. */
@@ -132,11 +88,8 @@ export function createPatientModel(room: string) {
 
   /** Drops this page's copy of the conversation. */
   function forget(): void {
-    messages.value = [];
-    notices.value = [];
-    pending.value = [];
-    epoch.forget();
-    erasedUpto = 0;
+    client = newClient();
+    current.value = client;
   }
 
   function start(who: Me): void {
@@ -144,13 +97,27 @@ export function createPatientModel(room: string) {
       me.value = who;
       phase.value = "waiting";
     });
+    const c = client;
+    c.own(who.c);
     conn = connect({
       url: `/api/rooms/${room}/ws`,
-      hello: () => ({ type: "hello", v: PROTOCOL_VERSION, page, ...(epoch.current ? { resume: { epoch: epoch.current, cursors: { [who.id]: cursor() } } } : {}) }),
-      onMessage,
+      hello: () => c.hello(),
+      onMessage: (msg) => c.receive(msg),
       onFinal: (code) => {
         if (code === CLOSE.ended) return ended();
         phase.value = code === CLOSE.left ? "left" : "full";
+      },
+      onFailing: async () => {
+        // The upgrade is refused once the cookie has expired (a scheduled session's window ended).
+        const res = await api(`/api/rooms/${room}/me`);
+        if (!res.ok && res.status === 401) {
+          conn?.close();
+          conn = null;
+          batch(() => {
+            phase.value = "checkin";
+            forget();
+          });
+        }
       },
     });
   }
@@ -160,7 +127,7 @@ export function createPatientModel(room: string) {
     me,
     checkInError,
     busy,
-    providerOnline,
+    staffOnline,
     session,
     lines,
     status,
@@ -186,9 +153,8 @@ export function createPatientModel(room: string) {
     },
 
     send(text: string) {
-      const cid = newClientId();
-      pending.value = [...pending.value, { cid, text }];
-      conn?.send({ type: "send", cid, text });
+      const c = conv.value;
+      if (c) client.write(c.id, text);
     },
 
     async leave() {

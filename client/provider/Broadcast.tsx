@@ -1,11 +1,11 @@
 import { useSignal } from "@preact/signals";
-import { LIMITS } from "../../worker/protocol";
+import { LIMITS } from "../../protocol/wire";
 import type { ProviderModel } from "./model";
 
 /** One message to everyone waiting, e.g. "Running about 10 minutes late". */
 export function Broadcast({ model }: { model: ProviderModel }) {
   const text = useSignal("");
-  const nobody = model.queue.value.length === 0;
+  const nobody = !model.queue.value.some((c) => c.kind.value === "waiting");
   return (
     <form
       class="card broadcast"

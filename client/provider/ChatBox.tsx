@@ -1,59 +1,67 @@
 import { computed } from "@preact/signals";
 import { useMemo } from "preact/hooks";
+import type { Conversation } from "../room/conversation";
 import { ChatLog, type LogLine } from "../ui/ChatLog";
 import { Composer } from "../ui/Composer";
 import { RetentionNotice } from "../ui/RetentionNotice";
 import type { ProviderModel } from "./model";
-import type { Thread } from "./thread";
 
+/** The chat box in view: the same box for a patient's chat, a colleague and a staff group. */
 export function ChatBox({ model }: { model: ProviderModel }) {
-  const t = model.viewed.value;
+  const conv = model.viewed.value;
   const v = model.view.value;
-  if (!t || !v) return null;
-  return <Box key={t.id} model={model} thread={t} minimized={v.minimized} />;
+  if (!conv || !v) return null;
+  return <Box key={conv.id} model={model} conv={conv} minimized={v.minimized} />;
 }
 
-function Box({ model, thread: t, minimized }: { model: ProviderModel; thread: Thread; minimized: boolean }) {
+function Box({ model, conv, minimized }: { model: ProviderModel; conv: Conversation; minimized: boolean }) {
+  const me = model.session.id;
   const lines = useMemo(
     () =>
       computed<LogLine[]>(() => [
-        ...t.timeline().map((item): LogLine =>
+        ...conv.timeline().map((item): LogLine =>
           item.kind === "event"
             ? { key: `e${item.event.time}${item.event.text}`, text: item.event.text, time: item.event.time }
             : {
                 key: `m${item.msg.seq}`,
-                from: { name: item.msg.name, self: item.msg.from === "provider" },
-                text: item.msg.broadcast ? `${item.msg.text} (sent to everyone waiting)` : item.msg.text,
+                from: { name: item.msg.name, self: item.msg.by === me },
+                text: item.msg.all ? `${item.msg.text} (sent to everyone waiting)` : item.msg.text,
                 time: item.msg.time,
               },
         ),
-        ...t.pending.value.map((p) => ({ key: p.cid, from: { name: "", self: true }, text: p.text, pending: !p.failed, failed: p.failed })),
+        ...conv.pending.value.map((p) => ({ key: p.cid, from: { name: "", self: true }, text: p.text, pending: !p.failed, failed: p.failed })),
       ]),
-    [t],
+    [conv],
   );
-  const status = t.status.value;
-  const session = t.session.value;
+  const title = model.title(conv);
+  const status = conv.status.value;
+  const session = conv.session.value;
+  const chatting = conv.viewers.value.filter((id) => id !== me).map(model.nameOf);
   const reason =
     status === "ended"
       ? "This session has ended. Its messages were erased for everyone."
-      : status === "left"
-        ? `${t.name} has left the waiting room. You can no longer send messages to them.`
-        : undefined;
+      : status === "left" && conv.patient.value
+        ? `${title} has left the waiting room. You can no longer send messages to them.`
+        : status === "left"
+          ? "You left the group. You cannot send messages to this group."
+          : undefined;
 
   return (
-    <section class={minimized ? "card chatbox minimized" : "card chatbox"} aria-label={`Chat with ${t.name}`}>
+    <section class={minimized ? "card chatbox minimized" : "card chatbox"} aria-label={`Chat with ${title}`}>
       <header>
         <h2>
-          Chat with {t.name}
+          Chat with <bdi>{title}</bdi>
           {session && <span class="subtitle">{session.endedAt ? "Text-only session ended" : "Text-only session"}</span>}
+          {conv.kind.value === "group" && <span class="subtitle">Staff group</span>}
+          {conv.muted.value && <span class="subtitle muted-mark">Muted</span>}
         </h2>
         <div class="tools">
-          {session && !session.endedAt && (
+          {session && !session.endedAt && model.isHost && (
             <button type="button" class="danger" onClick={model.endSession}>
               End session
             </button>
           )}
-          <button type="button" class="secondary" onClick={model.download} disabled={t.messages.value.length === 0}>
+          <button type="button" class="secondary" onClick={model.download} disabled={conv.messages.value.length === 0}>
             Download chat
           </button>
           {minimized ? (
@@ -72,12 +80,13 @@ function Box({ model, thread: t, minimized }: { model: ProviderModel; thread: Th
       </header>
       {!minimized && (
         <>
+          {chatting.length > 0 && <p class="hint">{chatting.join(" and ")} also {chatting.length === 1 ? "has" : "have"} this chat open.</p>}
           {reason && (
             <p class="left-notice" role="status">
               {reason}
             </p>
           )}
-          <ChatLog lines={lines.value} label={`Messages with ${t.name}`} empty={`No messages yet. Write to ${t.name} below.`} />
+          <ChatLog lines={lines.value} label={`Messages with ${title}`} empty={`No messages yet. Write to ${title} below.`} />
           <Composer onSend={model.send} disabledReason={reason} />
           <RetentionNotice />
         </>

@@ -10,6 +10,7 @@ import { createProviderModel, type ProviderSession } from "./model";
 import { Queue } from "./Queue";
 import { Schedule } from "./Schedule";
 import { Settings } from "./Settings";
+import { Staff } from "./Staff";
 
 type SignIn = { state: "loading" } | { state: "in"; session: ProviderSession } | { state: "out"; message: string };
 
@@ -49,7 +50,7 @@ export default function ProviderPage() {
 }
 
 function Dashboard({ session, onSignOut }: { session: ProviderSession; onSignOut(message: string): void }) {
-  const model = useMemo(() => createProviderModel(session), [session]);
+  const model = useMemo(() => createProviderModel(session, onSignOut), [session]);
   useEffect(() => {
     // A reload erases every conversation: warn while something is not downloaded.
     const warn = (e: BeforeUnloadEvent) => {
@@ -73,7 +74,9 @@ function Dashboard({ session, onSignOut }: { session: ProviderSession; onSignOut
         <h1>
           Waiting room <span class="room">{session.room}</span>
         </h1>
-        <span class="who">Signed in as {session.name}</span>
+        <span class="who">
+          Signed in as <bdi>{session.name}</bdi> · {session.role === "host" ? "Host" : "Staff"}
+        </span>
         <button
           type="button"
           class="secondary"
@@ -95,13 +98,14 @@ function Dashboard({ session, onSignOut }: { session: ProviderSession; onSignOut
       <main class="columns">
         <div class="side">
           <Queue model={model} />
+          <Staff model={model} />
           <Broadcast model={model} />
-          <Schedule />
+          {model.isHost && <Schedule />}
           <Settings prefs={model.prefs} />
         </div>
         <div class="main">
           <ChatBox model={model} />
-          {!model.view.value && <p class="hint">Open a patient's chat from the ⋯ menu beside their name.</p>}
+          {!model.view.value && <p class="hint">Open a patient's chat from the ⋯ menu beside their name, or a colleague's from the Staff list.</p>}
         </div>
       </main>
       <div class="sr-only" aria-live="polite">

@@ -1,7 +1,8 @@
 import { now, waitingFor } from "../lib/time";
+import type { Conversation } from "../room/conversation";
 import { MenuButton } from "../ui/MenuButton";
+import { Unread } from "../ui/Unread";
 import type { ProviderModel } from "./model";
-import type { Thread } from "./thread";
 
 export function Queue({ model }: { model: ProviderModel }) {
   const patients = model.queue.value;
@@ -12,8 +13,8 @@ export function Queue({ model }: { model: ProviderModel }) {
         <p class="empty">No one is waiting. Patients appear here when they check in.</p>
       ) : (
         <ul aria-label="Patient queue">
-          {patients.map((t) => (
-            <QueueItem key={t.id} model={model} thread={t} />
+          {patients.map((conv) => (
+            <QueueItem key={conv.id} model={model} conv={conv} />
           ))}
         </ul>
       )}
@@ -21,29 +22,23 @@ export function Queue({ model }: { model: ProviderModel }) {
   );
 }
 
-function QueueItem({ model, thread: t }: { model: ProviderModel; thread: Thread }) {
-  const unread = t.unread.value;
-  const away = t.status.value === "away";
-  const session = t.session.value;
+function QueueItem({ model, conv }: { model: ProviderModel; conv: Conversation }) {
+  const patient = conv.patient.value!;
+  const away = conv.status.value === "away";
+  const session = conv.session.value;
+  const chatting = conv.viewers.value.filter((id) => id !== model.session.id).map(model.nameOf);
+  const items = [{ label: "Chat", onSelect: () => model.openChat(conv.id) }];
+  if (model.isHost) items.push({ label: "Start text-only session", onSelect: () => model.startSession(conv.id) });
   return (
-    <li class={model.view.value?.id === t.id ? "patient current" : "patient"}>
-      <span class="name">{t.name}</span>
+    <li class={model.view.value?.c === conv.id ? "patient current" : "patient"}>
+      <bdi class="name">{patient.name}</bdi>
       <span class="waited">
-        {session ? (session.scheduled ? "Scheduled text-only session" : "In a text-only session") : waitingFor(t.checkedInAt, now.value)}
+        {session ? (session.scheduled ? "Scheduled text-only session" : "In a text-only session") : waitingFor(patient.checkedInAt, now.value)}
         {away && " · connection lost, may come back"}
+        {chatting.length > 0 && ` · ${chatting.join(" and ")} ${chatting.length === 1 ? "is" : "are"} chatting`}
       </span>
-      {unread > 0 && (
-        <span class="badge">
-          <span aria-hidden="true">{unread}</span>
-          <span class="sr-only">
-            {unread} unread {unread === 1 ? "message" : "messages"}
-          </span>
-        </span>
-      )}
-      <MenuButton label={`More actions for ${t.name}`} items={[
-          { label: "Chat", onSelect: () => model.openChat(t.id) },
-          { label: "Start text-only session", onSelect: () => model.startSession(t.id) },
-        ]}>
+      <Unread count={conv.unread.value} />
+      <MenuButton label={`More actions for ${patient.name}`} items={items}>
         ⋯
       </MenuButton>
     </li>

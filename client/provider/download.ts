@@ -1,33 +1,47 @@
-import { formatTranscript, type TranscriptEntry } from "../lib/transcript";
+import { formatTranscript, type TranscriptEntry, type TranscriptParticipant, type TranscriptRole } from "../lib/transcript";
+import type { Conversation } from "../room/conversation";
 import type { ProviderSession } from "./model";
-import type { Thread } from "./thread";
+import { titleOf } from "./names";
+
+const ROLE: Record<string, TranscriptRole> = { host: "Host", staff: "Staff", patient: "Patient", guest: "Guest" };
 
 /**
  * Builds chat-history.txt from exactly what the chat box shows: its messages
  * in sequence order, with joins, leaves and session start/end where they
  * happened. Then saves it.
  */
-export function downloadThread(session: ProviderSession, t: Thread): void {
+export function downloadConversation(session: ProviderSession, conv: Conversation): void {
+  const meta = conv.meta.value;
+  const patient = conv.patient.value;
   const text = formatTranscript({
     room: session.room,
-    session: t.session.value?.id ?? "waiting-room chat",
-    participants: [
-      { role: "Provider", name: session.name },
-      { role: "Patient", name: t.name },
-    ],
-    start: t.session.value?.startedAt ?? t.checkedInAt,
-    end: t.session.value?.endedAt,
-    entries: timeline(t),
+    session: conv.session.value?.id ?? (patient ? "waiting-room chat" : meta?.kind === "group" ? `staff group: ${titleOf(conv, session.id)}` : "staff chat"),
+    participants: participants(session, conv),
+    start: conv.session.value?.startedAt ?? patient?.checkedInAt ?? conv.messages.value[0]?.time ?? Date.now(),
+    end: conv.session.value?.endedAt,
+    entries: timeline(conv),
   });
   save("chat-history.txt", text);
-  t.downloadedSeq.value = t.cursor;
+  conv.downloadedSeq.value = conv.top;
 }
 
-function timeline(t: Thread): TranscriptEntry[] {
-  return t.timeline().map((item) =>
+/** Everyone who took part: the members of a staff chat; for a patient's chat, the patient and whoever wrote. */
+function participants(session: ProviderSession, conv: Conversation): TranscriptParticipant[] {
+  const out = new Map<string, TranscriptParticipant>();
+  const meta = conv.meta.value;
+  if (meta) for (const m of [...meta.members, ...(meta.left ?? [])]) out.set(m.id, { role: ROLE[m.role], name: m.name });
+  out.set(session.id, { role: ROLE[session.role], name: session.name });
+  for (const m of conv.messages.value) if (!out.has(m.by)) out.set(m.by, { role: ROLE[m.role], name: m.name });
+  const patient = conv.patient.value;
+  if (patient) out.set(patient.id, { role: "Patient", name: patient.name });
+  return [...out.values()];
+}
+
+function timeline(conv: Conversation): TranscriptEntry[] {
+  return conv.timeline().map((item) =>
     item.kind === "event"
       ? { kind: "event", time: item.event.time, text: item.event.text }
-      : { kind: "message", time: item.msg.time, role: item.msg.from === "provider" ? "Provider" : "Patient", name: item.msg.name, text: item.msg.text },
+      : { kind: "message", time: item.msg.time, role: ROLE[item.msg.role], name: item.msg.name, text: item.msg.text },
   );
 }
 

@@ -1,14 +1,16 @@
 import { batch, computed, effect, signal } from "@preact/signals";
-import { PROTOCOL_VERSION, type ChatMessage, type ServerMessage } from "../../worker/protocol";
+import type { StaffRole } from "../../protocol/wire";
 import { connect, type Connection } from "../lib/connection";
+import { api } from "../lib/http";
 import { newClientId } from "../lib/ids";
-import { Epoch, seedFrames } from "../lib/replica";
 import { chime, desktopNotify } from "../lib/notify";
 import { createPrefs } from "../lib/prefs";
 import { syncClock } from "../lib/time";
 import { CONSENT } from "../lib/transcript";
-import { downloadThread } from "./download";
-import { Thread } from "./thread";
+import type { Conversation } from "../room/conversation";
+import { RoomClient, type RoomEvent } from "../room/room-client";
+import { downloadConversation } from "./download";
+import { titleOf } from "./names";
 
 export interface Confirm {
   title: string;
@@ -20,195 +22,176 @@ export interface Confirm {
 export interface ProviderSession {
   room: string;
   name: string;
+  role: StaffRole;
+  /** This staff member's id in the room. */
+  id: string;
   /** The page signs out after this long without use. */
   idleMinutes: number;
+  /** How often the page renews its short-lived sign-in while open. */
+  refreshSeconds: number;
 }
 
 /**
- * The provider's dashboard: the live queue, one conversation per patient,
- * the chat box in view and the erase rules. Socket messages call into it;
- * components only read its signals and call its actions.
+ * The staff dashboard: the live queue, every conversation (patients' and
+ * staff chats), the chat box in view and the erase rules. The room client
+ * turns frames into state; this model turns its events into what the page
+ * does (open a minimized box, count unread, chime, announce). Components
+ * only read its signals and call its actions.
  */
-export function createProviderModel(session: ProviderSession) {
-  const threads = signal(new Map<string, Thread>());
-  const view = signal<{ id: string; minimized: boolean } | null>(null);
+export function createProviderModel(session: ProviderSession, onSignedOut: (message: string) => void) {
+  const view = signal<{ c: string; minimized: boolean } | null>(null);
   const confirm = signal<Confirm | null>(null);
   const announcement = signal("");
   const lastError = signal<string | null>(null);
   const broadcastStatus = signal<string | null>(null);
   const prefs = createPrefs();
-  const epoch = new Epoch();
+  /** A chat this page asked the room to open (a colleague's id, or a new group's client id). */
+  let opening: string | null = null;
 
+  let conn: Connection | undefined;
+  const client = new RoomClient({ send: (msg) => conn?.send(msg) ?? false });
+  const conversations = client.conversations;
+
+  const all = computed(() => [...conversations.value.values()]);
   const queue = computed(() =>
-    [...threads.value.values()].filter((t) => t.status.value !== "left" && t.status.value !== "ended").sort((a, b) => a.checkedInAt - b.checkedInAt),
+    all.value
+      .filter((c) => c.patient.value && c.status.value !== "left" && c.status.value !== "ended")
+      .sort((a, b) => a.patient.value!.checkedInAt - b.patient.value!.checkedInAt),
   );
-  const viewed = computed(() => (view.value ? threads.value.get(view.value.id) : undefined));
-  const totalUnread = computed(() => [...threads.value.values()].reduce((n, t) => n + t.unread.value, 0));
+  /** Staff conversations in the list: not archived, or with something unread. */
+  const staffChats = computed(() => all.value.filter((c) => c.staffOnly && (!c.archived.value || c.unread.value > 0)));
+  const colleagues = computed(() => client.colleagues.value.filter((m) => m.id !== session.id));
+  const viewed = computed(() => (view.value ? conversations.value.get(view.value.c) : undefined));
+  const totalUnread = computed(() => all.value.reduce((n, c) => n + c.unread.value, 0));
+  const nameOf = (id: string) => client.colleagues.value.find((m) => m.id === id)?.name ?? "A colleague";
+  const title = (c: Conversation) => titleOf(c, session.id);
 
-  const setThreads = (fn: (map: Map<string, Thread>) => void) => {
-    const next = new Map(threads.value);
-    fn(next);
-    threads.value = next;
-  };
   const announce = (text: string) => {
     // Re-set so the same words are announced twice in a row.
     announcement.value = "";
     queueMicrotask(() => (announcement.value = text));
   };
 
-  const page = newClientId();
-  const conn: Connection = connect({
-    url: `/api/rooms/${session.room}/ws?as=provider`,
-    hello: () => ({
-      type: "hello",
-      v: PROTOCOL_VERSION,
-      page,
-      ...(epoch.current ? { resume: { epoch: epoch.current, cursors: Object.fromEntries([...threads.value.values()].map((t) => [t.id, t.cursor])) } } : {}),
-    }),
-    onMessage,
-    onFinal: () => (lastError.value = "The connection was closed. Please reload the page."),
-  });
+  client.on(onEvent);
 
-  function onMessage(msg: ServerMessage): void {
-    switch (msg.type) {
+  function onEvent(event: RoomEvent): void {
+    switch (event.type) {
       case "welcome":
-        // A new epoch means the room's memory was reset: hand it back our copies.
-        if (epoch.welcome(msg.epoch).handBack) seed();
-        syncClock(msg.now);
-        for (const t of threads.value.values()) for (const p of t.pending.value) if (!p.failed) conn.send({ type: "send", to: t.id, cid: p.cid, text: p.text });
+        syncClock(event.now);
+        if (document.visibilityState === "hidden") client.send({ type: "presence", away: true });
+        if (view.value) client.send({ type: "view", c: view.value.c });
         return;
-      case "pong":
-        return epoch.pong();
-      case "ack":
-        threads.value.get(msg.patient)?.settle(msg.cid);
-        return;
-      case "resync":
-        threads.value.get(msg.patient)?.resync();
-        return;
-      case "queue": {
-        // While re-seeding, the room does not know everyone yet; it tells us who left.
-        const present = new Set([...msg.patients.map((p) => p.id), ...(epoch.seeding ? threads.value.keys() : [])]);
-        batch(() => {
-          setThreads((map) => {
-            for (const p of msg.patients) {
-              const t = map.get(p.id);
-              if (t) t.status.value = p.status;
-              else map.set(p.id, new Thread(p));
-            }
-          });
-          for (const t of threads.value.values()) if (!present.has(t.id)) patientLeft(t.id);
-        });
+      case "message":
+        return received(event.conv, event.msg.name);
+      case "patient_arrived": {
+        const p = event.conv.patient.value!;
+        announce(event.conv.session.value?.scheduled ? `${p.name} arrived for a scheduled text-only session.` : `${p.name} checked in.`);
         return;
       }
-      case "patient": {
-        const t = threads.value.get(msg.patient.id);
-        if (t) t.status.value = msg.patient.status;
-        else {
-          setThreads((map) => map.set(msg.patient.id, new Thread(msg.patient)));
-          announce(msg.patient.session?.scheduled ? `${msg.patient.name} arrived for a scheduled text-only session.` : `${msg.patient.name} checked in.`);
+      case "patient_left": {
+        const conv = event.conv;
+        conv.event(Date.now(), `${title(conv)} left`);
+        announce(`${title(conv)} left the waiting room.`);
+        // Keep what staff may still read or download; drop the rest.
+        if (view.value?.c !== conv.id && conv.messages.value.length === 0) client.drop(conv.id);
+        return;
+      }
+      case "session_started":
+        event.conv.event(event.conv.session.value!.startedAt, "Text-only session started");
+        return;
+      case "session_ended":
+        announce(`The text-only session with ${title(event.conv)} ended.`);
+        if (view.value?.c !== event.conv.id) client.drop(event.conv.id);
+        return;
+      case "erased":
+        if (!event.mine) event.conv.event(Date.now(), "A colleague closed this chat. Earlier messages were erased.");
+        return;
+      case "member_left":
+        event.conv.event(Date.now(), `${event.name} left`);
+        return;
+      case "conversation_added": {
+        const meta = event.conv.meta.value!;
+        const mineToOpen = opening !== null && (meta.kind === "direct" ? meta.members.some((m) => m.id === opening) : meta.owner === session.id);
+        if (mineToOpen) {
+          opening = null;
+          openChat(event.conv.id);
         }
         return;
       }
-      case "session_started": {
-        const t = threads.value.get(msg.patient);
-        if (!t || t.session.value?.id === msg.session.id) return;
-        t.session.value = msg.session;
-        t.event(msg.session.startedAt, "Text-only session started");
+      case "group_deleted":
+        announce(`The group ${title(event.conv)} was deleted.`);
+        if (view.value?.c === event.conv.id) view.value = null;
         return;
-      }
-      case "session_ended": {
-        const t = threads.value.get(msg.patient);
-        if (!t) return;
-        // Ending erases the session's messages for everyone, this page included.
-        batch(() => {
-          t.eraseUpTo(t.cursor);
-          t.pending.value = [];
-          t.unread.value = 0;
-          t.status.value = "ended";
-          t.session.value = { ...(t.session.value ?? { id: msg.id, startedAt: msg.endedAt }), endedAt: msg.endedAt };
-          if (view.value?.id !== t.id) setThreads((map) => map.delete(t.id));
-        });
-        announce(`The text-only session with ${t.name} ended.`);
+      case "downloaded":
         return;
-      }
-      case "patient_left":
-        return patientLeft(msg.id);
-      case "msg":
-        return received(msg);
-      case "erased":
-        threads.value.get(msg.patient)?.eraseUpTo(msg.upto);
+      case "notice":
+        lastError.value = event.text;
         return;
-      case "error": {
-        const t = msg.cid ? [...threads.value.values()].find((t) => t.pending.value.some((p) => p.cid === msg.cid)) : undefined;
-        if (t) t.pending.value = t.pending.value.map((p) => (p.cid === msg.cid ? { ...p, failed: msg.message } : p));
-        else lastError.value = msg.message;
-        return;
-      }
     }
   }
 
-  function received(msg: ChatMessage): void {
-    const t = threads.value.get(msg.patient);
-    if (!t || !t.receive(msg) || msg.from !== "patient") return;
+  function received(conv: Conversation, from: string): void {
     const v = view.value;
-    if (v?.id === t.id) {
-      // A minimized box opens again by itself; an open one is already in view.
-      if (v.minimized) view.value = { id: t.id, minimized: false };
+    if (v?.c === conv.id) {
+      // A minimized box opens again by itself (unless muted); an open one is already in view.
+      if (v.minimized && !conv.muted.value) view.value = { c: conv.id, minimized: false };
+      else if (v.minimized) conv.unread.value++;
     } else {
       // A closed box stays closed, and a box showing someone else stays on them.
-      t.unread.value++;
-      announce(`New message from ${t.name}.`);
+      conv.unread.value++;
+      announce(`New message from ${from}.`);
     }
+    if (conv.muted.value) return;
     if (prefs.sound.value) chime();
-    if (prefs.desktop.value) desktopNotify(`New message from ${t.name}`);
+    if (prefs.desktop.value) desktopNotify(`New message from ${from}`);
   }
 
-  /** Gives a reset room back every open conversation: queue entry, erase point, session and messages. */
-  function seed(): void {
-    for (const t of threads.value.values()) {
-      if (t.status.value === "left" || t.status.value === "ended") continue;
-      const session = t.session.value;
-      const info = {
-        name: t.name,
-        checkedInAt: t.checkedInAt,
-        ...(session && !session.endedAt ? { session: { id: session.id, startedAt: session.startedAt, ...(session.scheduled ? { scheduled: true as const } : {}) } } : {}),
+  /** Erases a patient's conversation as a close does; staff chats are only put away. */
+  function putAway(conv: Conversation): void {
+    if (conv.staffOnly) return;
+    client.close(conv.id);
+  }
+
+  /** Runs `then` at once, or after the staff member confirms what closing `conv` will do. */
+  function guardErase(conv: Conversation | undefined, action: string, then: () => void): void {
+    if (!conv || conv.staffOnly || conv.status.value === "ended") return then();
+    const others = conv.viewers.value.filter((id) => id !== session.id).map(nameOf);
+    if (others.length > 0) {
+      confirm.value = {
+        title: `Close the chat with ${title(conv)}?`,
+        body: `${others.join(" and ")} ${others.length === 1 ? "has" : "have"} this chat open too. It stays open for them; ${action.toLowerCase()} erases it from your page only.`,
+        confirmLabel: "Close chat",
+        onConfirm: then,
       };
-      for (const frame of seedFrames(t.id, t.messages.value, { info, ...(t.erasedUpto > 0 ? { erased: t.erasedUpto } : {}) })) conn.send(frame);
+      return;
     }
-    // The room answers in order: its pong means every seed frame was taken.
-    conn.send({ type: "ping" });
-  }
-
-  function patientLeft(id: string): void {
-    const t = threads.value.get(id);
-    if (!t || t.status.value === "left" || t.status.value === "ended") return;
-    t.status.value = "left";
-    t.pending.value = [];
-    t.event(Date.now(), `${t.name} left`);
-    announce(`${t.name} left the waiting room.`);
-    // Keep what the provider may still read or download; drop the rest.
-    if (view.value?.id !== id && t.messages.value.length === 0) setThreads((map) => map.delete(id));
-  }
-
-  /** Erases a conversation here and in the room, up to what this page holds. */
-  function erase(t: Thread): void {
-    const upto = t.cursor;
-    t.eraseUpTo(upto);
-    t.pending.value = [];
-    t.unread.value = 0;
-    if (t.status.value === "left" || t.status.value === "ended") setThreads((map) => map.delete(t.id));
-    else conn.send({ type: "erase", patient: t.id, upto });
-  }
-
-  /** Runs `then` at once, or after the provider confirms erasing undownloaded messages. */
-  function guardErase(t: Thread | undefined, action: string, then: () => void): void {
-    if (!t || !t.undownloaded.value || t.status.value === "ended") return then();
+    if (!conv.undownloaded.value) return then();
     confirm.value = {
-      title: `Erase the chat with ${t.name}?`,
+      title: `Erase the chat with ${title(conv)}?`,
       body: `${action} erases this conversation, and it has not been downloaded. Download it first if you need a record.`,
       confirmLabel: "Erase chat",
       onConfirm: then,
     };
+  }
+
+  function show(c: string): void {
+    const conv = conversations.value.get(c);
+    if (!conv) return;
+    view.value = { c, minimized: false };
+    conv.unread.value = 0;
+    if (conv.archived.value) client.send({ type: "prefs", c, archived: false });
+    client.send({ type: "view", c });
+  }
+
+  function openChat(c: string): void {
+    const current = viewed.value;
+    if (current?.id === c) return show(c);
+    guardErase(current, "Opening another chat", () =>
+      batch(() => {
+        if (current) putAway(current);
+        show(c);
+      }),
+    );
   }
 
   effect(() => {
@@ -216,10 +199,46 @@ export function createProviderModel(session: ProviderSession) {
     document.title = n > 0 ? `(${n}) Patient queue` : "Patient queue";
   });
 
+  const onVisibility = () => client.send({ type: "presence", away: document.visibilityState === "hidden" });
+  document.addEventListener("visibilitychange", onVisibility);
+
+  // The sign-in is short-lived: renew it while the page is open, never past the link's expiry.
+  const signedOut = (message: string) => {
+    dispose();
+    onSignedOut(message);
+  };
+  const checkSignIn = async (path: string, method: "GET" | "POST") => {
+    const res = await api(path, { method });
+    if (!res.ok && res.status === 401) signedOut("Your sign-in has ended. Open your private provider link again to sign in.");
+  };
+  const refresh = setInterval(() => void checkSignIn("/api/provider/refresh", "POST"), session.refreshSeconds * 1000);
+  let lastCheck = 0;
+
+  conn = connect({
+    url: `/api/rooms/${session.room}/ws?as=staff`,
+    hello: () => client.hello(),
+    onMessage: (msg) => client.receive(msg),
+    onFinal: () => (lastError.value = "The connection was closed. Please reload the page."),
+    onFailing: () => {
+      if (Date.now() - lastCheck < 10_000) return;
+      lastCheck = Date.now();
+      void checkSignIn("/api/provider/me", "GET");
+    },
+  });
+
+  function dispose(): void {
+    clearInterval(refresh);
+    document.removeEventListener("visibilitychange", onVisibility);
+    conn?.close();
+  }
+
   return {
     session,
-    threads,
+    client,
+    conversations,
     queue,
+    staffChats,
+    colleagues,
     view,
     viewed,
     totalUnread,
@@ -229,20 +248,11 @@ export function createProviderModel(session: ProviderSession) {
     broadcastStatus,
     prefs,
     status: conn.status,
+    isHost: session.role === "host",
+    title,
+    nameOf,
 
-    openChat(id: string) {
-      const t = threads.value.get(id);
-      if (!t) return;
-      const current = viewed.value;
-      const show = () =>
-        batch(() => {
-          if (current && current !== t) erase(current);
-          view.value = { id, minimized: false };
-          t.unread.value = 0;
-        });
-      if (current === t) return show();
-      guardErase(current, "Opening another patient's chat", show);
-    },
+    openChat,
     minimize() {
       if (view.value) view.value = { ...view.value, minimized: true };
     },
@@ -250,28 +260,27 @@ export function createProviderModel(session: ProviderSession) {
       const v = view.value;
       if (!v) return;
       view.value = { ...v, minimized: false };
-      const t = threads.value.get(v.id);
-      if (t) t.unread.value = 0;
+      const conv = conversations.value.get(v.c);
+      if (conv) conv.unread.value = 0;
     },
     closeChat() {
-      const t = viewed.value;
-      guardErase(t, "Closing the chat", () =>
+      const conv = viewed.value;
+      guardErase(conv, "Closing the chat", () =>
         batch(() => {
-          if (t) erase(t);
+          if (conv) putAway(conv);
           view.value = null;
+          client.send({ type: "view", c: null });
         }),
       );
     },
     send(text: string) {
-      const t = viewed.value;
-      if (!t || t.status.value === "left") return;
-      const cid = newClientId();
-      t.pending.value = [...t.pending.value, { cid, text }];
-      conn.send({ type: "send", to: t.id, cid, text });
+      const conv = viewed.value;
+      if (!conv || conv.status.value === "left" || conv.status.value === "ended") return;
+      client.write(conv.id, text);
     },
     broadcast(text: string): boolean {
-      const waiting = queue.value.length;
-      if (!conn.send({ type: "broadcast", cid: newClientId(), text })) {
+      const waiting = queue.value.filter((c) => c.kind.value === "waiting").length;
+      if (!client.send({ type: "broadcast", cid: newClientId(), text })) {
         broadcastStatus.value = "Not connected. Your message was not sent; try again when the connection is back.";
         return false;
       }
@@ -279,46 +288,85 @@ export function createProviderModel(session: ProviderSession) {
       return true;
     },
     /** Starts a text-only session with a patient; another call's conversation is erased. */
-    startSession(id: string) {
-      const t = threads.value.get(id);
-      if (!t) return;
+    startSession(c: string) {
+      const conv = conversations.value.get(c);
+      if (!conv) return;
       const current = viewed.value;
-      const others = [...threads.value.values()].filter((o) => o !== t && o.session.value && !o.session.value.endedAt);
+      const others = all.value.filter((o) => o !== conv && !o.staffOnly && o.session.value && !o.session.value.endedAt && o.status.value !== "ended");
       const go = () =>
         batch(() => {
-          for (const o of others) conn.send({ type: "end_session", patient: o.id });
-          if (current && current !== t) erase(current);
-          view.value = { id, minimized: false };
-          t.unread.value = 0;
-          if (!t.session.value) conn.send({ type: "start_session", patient: id });
+          for (const o of others) client.send({ type: "end_session", c: o.id });
+          if (current && current !== conv) putAway(current);
+          show(c);
+          if (!conv.session.value) client.send({ type: "start_session", c });
         });
-      const atRisk = [current, ...others].find((o) => o && o !== t && o.undownloaded.value);
+      const atRisk = [current, ...others].find((o) => o && o !== conv && !o.staffOnly && o.undownloaded.value);
       guardErase(atRisk, "Starting another session", go);
     },
     endSession() {
-      const t = viewed.value;
-      if (!t || !t.session.value || t.session.value.endedAt) return;
-      guardErase(t, "Ending the session", () => conn.send({ type: "end_session", patient: t.id }));
+      const conv = viewed.value;
+      if (!conv || !conv.session.value || conv.session.value.endedAt) return;
+      if (!conv.undownloaded.value) return void client.send({ type: "end_session", c: conv.id });
+      guardErase(conv, "Ending the session", () => client.send({ type: "end_session", c: conv.id }));
     },
     /** Asks for consent first: downloading implies permission from all participants. */
     download() {
-      const t = viewed.value;
-      if (!t) return;
+      const conv = viewed.value;
+      if (!conv) return;
       confirm.value = {
         title: "Download this chat?",
-        body: `${CONSENT} The patient will be told that you saved a copy.`,
+        body: `${CONSENT}${conv.staffOnly ? "" : " The patient will be told that you saved a copy."}`,
         confirmLabel: "Download",
         onConfirm: () => {
-          downloadThread(session, t);
-          if (t.status.value !== "left" && t.status.value !== "ended") conn.send({ type: "downloaded", patient: t.id });
+          downloadConversation(session, conv);
+          if (!conv.staffOnly && conv.status.value !== "left" && conv.status.value !== "ended") client.send({ type: "downloaded", c: conv.id });
         },
       };
     },
-    /** True while something on the page has not been downloaded. */
-    hasUndownloaded: () => [...threads.value.values()].some((t) => t.undownloaded.value),
-    dispose() {
-      conn.close();
+    /** Opens the one-to-one chat with a colleague, asking the room for it the first time. */
+    openDirect(id: string) {
+      const existing = all.value.find((c) => c.kind.value === "direct" && c.meta.value?.members.some((m) => m.id === id));
+      if (existing) return openChat(existing.id);
+      opening = id;
+      client.send({ type: "direct", with: id });
     },
+    createGroup(groupTitle: string, members: string[]): boolean {
+      opening = "group";
+      return client.send({ type: "create_group", cid: newClientId(), title: groupTitle, members });
+    },
+    setMuted(c: string, muted: boolean) {
+      client.send({ type: "prefs", c, muted });
+    },
+    archive(c: string) {
+      if (view.value?.c === c) {
+        view.value = null;
+        client.send({ type: "view", c: null });
+      }
+      client.send({ type: "prefs", c, archived: true });
+    },
+    leaveGroup(c: string) {
+      const conv = conversations.value.get(c);
+      if (!conv) return;
+      confirm.value = {
+        title: `Leave ${title(conv)}?`,
+        body: "You will no longer receive messages from this group.",
+        confirmLabel: "Leave group",
+        onConfirm: () => client.send({ type: "leave_group", c }),
+      };
+    },
+    deleteGroup(c: string) {
+      const conv = conversations.value.get(c);
+      if (!conv) return;
+      confirm.value = {
+        title: `Delete ${title(conv)}?`,
+        body: "The group and its messages disappear for every member at once.",
+        confirmLabel: "Delete group",
+        onConfirm: () => client.send({ type: "delete_group", c }),
+      };
+    },
+    /** True while something on the page has not been downloaded. */
+    hasUndownloaded: () => all.value.some((c) => !c.staffOnly && c.undownloaded.value),
+    dispose,
   };
 }
 export type ProviderModel = ReturnType<typeof createProviderModel>;

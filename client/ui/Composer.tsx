@@ -1,5 +1,5 @@
 import { useSignal } from "@preact/signals";
-import { LIMITS } from "../../worker/protocol";
+import { LIMITS } from "../../protocol/wire";
 
 /**
  * The message box: Enter sends, Shift+Enter starts a new line. When sending

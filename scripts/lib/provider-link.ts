@@ -3,7 +3,7 @@
  * The token rides in the URL fragment, so it never reaches a server log.
  */
 import * as v from "valibot";
-import { PROVIDER_LINK_TTL, RoomId, signProvider } from "../../worker/tokens.ts";
+import { PROVIDER_LINK_TTL, RoomId, signStaffLink, type StaffRole } from "../../worker/tokens.ts";
 
 export const DEFAULT_PORT = 8787;
 export const NAME_MAX = 60;
@@ -15,6 +15,8 @@ export interface ProviderLinkOptions {
   name: string;
   /** Link lifetime in days; defaults to PROVIDER_LINK_TTL. */
   days?: number;
+  /** `host` (a provider with a host licence, the default) or `staff` (front desk, scheduler). */
+  role?: StaffRole;
   /** Origin (and optional path prefix) the app is served from. */
   baseUrl: string;
 }
@@ -76,6 +78,11 @@ export function validateName(name: string): string {
   return trimmed;
 }
 
+export function validateRole(role: string): StaffRole {
+  if (role !== "host" && role !== "staff") throw new UsageError(`--role must be host or staff, got "${role}".`);
+  return role;
+}
+
 export function validateDays(days: number): number {
   if (!Number.isFinite(days) || days <= 0) {
     throw new UsageError(`--days must be a positive number of days, got "${days}".`);
@@ -88,6 +95,6 @@ export async function providerLink(opts: ProviderLinkOptions): Promise<string> {
   const room = validateRoom(opts.room);
   const name = validateName(opts.name);
   const ttl = opts.days === undefined ? PROVIDER_LINK_TTL : Math.max(1, Math.round(validateDays(opts.days) * 86400));
-  const token = await signProvider(opts.secret, room, name, ttl);
+  const token = await signStaffLink(opts.secret, { room, name, role: opts.role ?? "host" }, ttl);
   return `${opts.baseUrl.replace(/\/+$/, "")}/provider#k=${token}`;
 }

@@ -1,15 +1,15 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { expect, type Browser, type Locator, type Page } from "@playwright/test";
-import { signProvider } from "../../worker/tokens";
+import { signStaffLink, type StaffRole } from "../../worker/tokens";
 
 export const SECRET = "e2e-secret-not-for-production";
 
 /** A fresh room per test, so tests never see each other. */
 export const newRoom = () => `e2e-${Math.random().toString(36).slice(2, 10)}`;
 
-export async function providerLink(room: string, name = "Dr. Smith"): Promise<string> {
-  return `/provider#k=${await signProvider(SECRET, room, name, 3600)}`;
+export async function providerLink(room: string, name = "Dr. Smith", role: StaffRole = "host"): Promise<string> {
+  return `/provider#k=${await signStaffLink(SECRET, { room, name, role }, 3600)}`;
 }
 
 /** Opens a provider link in `page` and waits until the dashboard is live. */

@@ -1,9 +1,9 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { CookieOptions } from "hono/utils/cookie";
-import { SESSION_TTL, verifyToken, type PatientClaims, type ProviderClaims } from "../tokens";
+import { verifyToken, type PatientClaims, type StaffClaims } from "../tokens";
 
-export const PROVIDER_COOKIE = "qc_provider";
+export const STAFF_COOKIE = "qc_staff";
 export const PATIENT_COOKIE = "qc_patient";
 
 type Ctx = Context<{ Bindings: Env }>;
@@ -16,7 +16,7 @@ function cookieOptions(c: Ctx, path: string): CookieOptions {
   return { path, httpOnly: true, sameSite: "Strict", secure: new URL(c.req.url).protocol === "https:" };
 }
 
-export const providerCookiePath = "/api";
+export const staffCookiePath = "/api";
 export const patientCookiePath = (room: string) => `/api/rooms/${room}`;
 
 export function setSessionCookie(c: Ctx, name: string, token: string, path: string): void {
@@ -27,14 +27,20 @@ export function clearSessionCookie(c: Ctx, name: string, path: string): void {
   deleteCookie(c, name, cookieOptions(c, path));
 }
 
-export async function providerFromCookie(c: Ctx): Promise<ProviderClaims | null> {
-  const claims = await verifyToken(c.env.SESSION_SECRET, getCookie(c, PROVIDER_COOKIE));
-  return claims?.role === "provider" ? claims : null;
+/** The room's Durable Object. */
+export const roomStub = (env: Env, room: string) => env.ROOMS.get(env.ROOMS.idFromName(room));
+
+/** The staff sign-in in the cookie, if valid, unexpired and not signed out. */
+export async function staffFromCookie(c: Ctx): Promise<StaffClaims | null> {
+  const claims = await verifyToken(c.env.SESSION_SECRET, getCookie(c, STAFF_COOKIE));
+  if (claims?.kind !== "staff") return null;
+  return (await roomStub(c.env, claims.room).isSignedOut(claims.room, claims.sid)) ? null : claims;
 }
 
 export async function patientFromCookie(c: Ctx, room: string): Promise<PatientClaims | null> {
   const claims = await verifyToken(c.env.SESSION_SECRET, getCookie(c, PATIENT_COOKIE));
-  return claims?.role === "patient" && claims.room === room ? claims : null;
+  return claims?.kind === "patient" && claims.room === room ? claims : null;
 }
 
-export { SESSION_TTL };
+/** The bearer token of an `Authorization` header. */
+export const bearer = (c: Ctx) => c.req.header("Authorization")?.match(/^Bearer (.+)$/)?.[1];

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import * as v from "valibot";
+import { DisplayName } from "../../protocol/names";
 import { randomId } from "../ids";
-import { DisplayName } from "../protocol";
 import { signInvite, signPatient, verifyToken, type InviteClaims } from "../tokens";
-import { PATIENT_COOKIE, patientCookiePath, providerFromCookie, setSessionCookie } from "./auth";
+import { PATIENT_COOKIE, bearer, patientCookiePath, roomStub, setSessionCookie, staffFromCookie } from "./auth";
 import { clientAddress, refusedCheckIn } from "./check-in";
 import { jsonBody } from "./validate";
 
@@ -14,55 +14,61 @@ const EARLY_JOIN = 5 * MINUTE;
 const NewInvite = v.object({
   start: v.pipe(v.number("Choose a start time."), v.integer(), v.minValue(0)),
   minutes: v.pipe(v.number("Choose a duration."), v.integer(), v.minValue(5, "Sessions last at least 5 minutes."), v.maxValue(480, "Sessions last at most 8 hours.")),
-  label: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(60, "Please use at most 60 characters for the label."))),
 });
 
 type Window = "early" | "open" | "expired";
 const windowOf = (invite: InviteClaims, now: number): Window =>
   now < invite.start - EARLY_JOIN ? "early" : now > invite.end ? "expired" : "open";
 
-async function inviteFrom(c: { req: { header(name: string): string | undefined }; env: Env }): Promise<InviteClaims | null> {
-  const bearer = c.req.header("Authorization")?.match(/^Bearer (.+)$/)?.[1];
-  const claims = await verifyToken(c.env.SESSION_SECRET, bearer);
-  return claims?.role === "invite" ? claims : null;
+async function inviteFrom(c: Parameters<typeof bearer>[0]): Promise<InviteClaims | null> {
+  const claims = await verifyToken(c.env.SESSION_SECRET, bearer(c));
+  return claims?.kind === "invite" ? claims : null;
 }
 
-/** Scheduled text-only sessions: the provider makes signed links; patients open them. */
+const INVALID = "This session link is not valid. Please ask your clinic for a new one.";
+
+/**
+ * Scheduled text-only sessions: a host makes a signed link for one patient;
+ * the first person to join with it is that patient, and the link admits
+ * nobody else.
+ */
 export const inviteRoutes = new Hono<{ Bindings: Env }>()
   .post(
     "/provider/invites",
     // Who is asking comes before what they asked.
-    async (c, next) => ((await providerFromCookie(c)) ? next() : c.json({ error: "Not signed in." }, 401)),
+    async (c, next) => {
+      const staff = await staffFromCookie(c);
+      if (!staff) return c.json({ error: "Not signed in." }, 401);
+      if (staff.role !== "host") return c.json({ error: "Only a provider with a host licence can schedule sessions." }, 403);
+      return next();
+    },
     jsonBody(NewInvite),
     async (c) => {
-      const provider = (await providerFromCookie(c))!;
-      const { start, minutes, label } = c.req.valid("json");
+      const host = (await staffFromCookie(c))!;
+      const { start, minutes } = c.req.valid("json");
       const end = start + minutes * MINUTE;
       if (end < Date.now()) return c.json({ error: "That time window is already over. Choose a later start." }, 400);
-      const token = await signInvite(c.env.SESSION_SECRET, provider.room, randomId(), start, end, label || undefined);
-      return c.json({ link: `${new URL(c.req.url).origin}/join#t=${token}`, start, end, label: label || undefined });
+      const token = await signInvite(c.env.SESSION_SECRET, host.room, randomId(), start, end);
+      return c.json({ link: `${new URL(c.req.url).origin}/join#t=${token}`, start, end });
     },
   )
   .post("/invites/inspect", async (c) => {
     const invite = await inviteFrom(c);
-    if (!invite) return c.json({ error: "This session link is not valid. Please ask your clinic for a new one." }, 401);
-    const { room, start, end, label } = invite;
-    return c.json({ room, start, end, label, state: windowOf(invite, Date.now()), now: Date.now() });
+    if (!invite) return c.json({ error: INVALID }, 401);
+    const { room, start, end } = invite;
+    return c.json({ room, start, end, state: windowOf(invite, Date.now()), now: Date.now() });
   })
   .post("/invites/join", jsonBody(v.object({ name: DisplayName })), async (c) => {
     const invite = await inviteFrom(c);
-    if (!invite) return c.json({ error: "This session link is not valid. Please ask your clinic for a new one." }, 401);
+    if (!invite) return c.json({ error: INVALID }, 401);
     const state = windowOf(invite, Date.now());
     if (state === "early") return c.json({ error: "This session has not started yet." }, 403);
     if (state === "expired") return c.json({ error: "This session link has expired." }, 410);
     const { name } = c.req.valid("json");
-    const id = randomId();
-    const checkedInAt = Date.now();
-    const stub = c.env.ROOMS.get(c.env.ROOMS.idFromName(invite.room));
-    const session = { id: invite.sid, startedAt: checkedInAt, scheduled: true as const };
-    const admitted = await stub.checkIn(invite.room, { role: "patient", id, name, checkedInAt, session }, clientAddress(c.req.raw));
+    const { room, sid, end } = invite;
+    const admitted = await roomStub(c.env, room).checkIn(room, name, clientAddress(c.req.raw), { id: sid });
     if (!admitted.ok) return refusedCheckIn(c, admitted.reason);
-    const token = await signPatient(c.env.SESSION_SECRET, invite.room, id, name, checkedInAt, invite.sid);
-    setSessionCookie(c, PATIENT_COOKIE, token, patientCookiePath(invite.room));
-    return c.json({ room: invite.room, id, name });
+    const token = await signPatient(c.env.SESSION_SECRET, { room, name, ...admitted, session: { id: sid, end } });
+    setSessionCookie(c, PATIENT_COOKIE, token, patientCookiePath(room));
+    return c.json({ room, id: admitted.id, name });
   });

@@ -1,32 +1,54 @@
-import { Hono } from "hono";
-import { SESSION_TTL, signProvider, verifyToken } from "../tokens";
-import { PROVIDER_COOKIE, clearSessionCookie, providerCookiePath, providerFromCookie, setSessionCookie } from "./auth";
+import { Hono, type Context } from "hono";
+import { randomId } from "../ids";
+import { STAFF_SESSION_TTL, signStaffSession, verifyToken, type StaffClaims } from "../tokens";
+import { STAFF_COOKIE, bearer, clearSessionCookie, roomStub, setSessionCookie, staffCookiePath, staffFromCookie } from "./auth";
 
-/** What the dashboard needs: who is signed in, and when an idle page signs out. */
-const profile = (env: Env, room: string, name: string) => ({ room, name, idleMinutes: Number(env.PROVIDER_IDLE_MINUTES ?? 15) || 15 });
+type Ctx = Context<{ Bindings: Env }>;
+
+/** What the dashboard needs: who is signed in, when an idle page signs out, and how often to refresh. */
+const profile = (env: Env, s: Pick<StaffClaims, "room" | "name" | "role" | "sub">) => ({
+  room: s.room,
+  name: s.name,
+  role: s.role,
+  id: s.sub,
+  idleMinutes: Number(env.PROVIDER_IDLE_MINUTES ?? 15) || 15,
+  refreshSeconds: Math.floor(STAFF_SESSION_TTL / 3),
+});
+
+const notSignedIn = (c: Ctx) => {
+  clearSessionCookie(c, STAFF_COOKIE, staffCookiePath);
+  return c.json({ error: "Not signed in." }, 401);
+};
 
 /**
- * The provider's link carries a long-lived token in the URL fragment. The
- * page posts it here once (never in a URL) and gets a short-lived HttpOnly
- * session cookie in exchange, so a reload keeps the provider signed in.
+ * A staff link carries a long-lived token in the URL fragment. The page
+ * posts it here once (never in a URL) and gets a sign-in session: a
+ * short-lived HttpOnly cookie that the page refreshes while it is open,
+ * never past the link's expiry. Signing out ends the session in the room,
+ * so the old cookie is refused even if replayed.
  */
 export const providerRoutes = new Hono<{ Bindings: Env }>()
   .post("/session", async (c) => {
-    const bearer = c.req.header("Authorization")?.match(/^Bearer (.+)$/)?.[1];
-    const claims = await verifyToken(c.env.SESSION_SECRET, bearer);
-    if (!claims || claims.role !== "provider") {
+    const link = await verifyToken(c.env.SESSION_SECRET, bearer(c));
+    if (link?.kind !== "link") {
       return c.json({ error: "This provider link is not valid or has expired. Ask your clinic admin for a new one." }, 401);
     }
-    const session = await signProvider(c.env.SESSION_SECRET, claims.room, claims.name, SESSION_TTL);
-    setSessionCookie(c, PROVIDER_COOKIE, session, providerCookiePath);
-    return c.json(profile(c.env, claims.room, claims.name));
+    setSessionCookie(c, STAFF_COOKIE, await signStaffSession(c.env.SESSION_SECRET, link, randomId()), staffCookiePath);
+    return c.json(profile(c.env, link));
+  })
+  .post("/refresh", async (c) => {
+    const me = await staffFromCookie(c);
+    if (!me) return notSignedIn(c);
+    setSessionCookie(c, STAFF_COOKIE, await signStaffSession(c.env.SESSION_SECRET, { ...me, exp: me.lexp }, me.sid), staffCookiePath);
+    return c.json(profile(c.env, me));
   })
   .get("/me", async (c) => {
-    const me = await providerFromCookie(c);
-    if (!me) return c.json({ error: "Not signed in." }, 401);
-    return c.json(profile(c.env, me.room, me.name));
+    const me = await staffFromCookie(c);
+    return me ? c.json(profile(c.env, me)) : notSignedIn(c);
   })
-  .delete("/session", (c) => {
-    clearSessionCookie(c, PROVIDER_COOKIE, providerCookiePath);
+  .delete("/session", async (c) => {
+    const me = await staffFromCookie(c);
+    if (me) await roomStub(c.env, me.room).signOut(me.room, me.sid, me.exp * 1000);
+    clearSessionCookie(c, STAFF_COOKIE, staffCookiePath);
     return c.body(null, 204);
   });

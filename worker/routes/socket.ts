@@ -1,12 +1,14 @@
 import { Hono } from "hono";
-import { IDENTITY_HEADER, ROOM_HEADER } from "../room-do";
-import type { Identity } from "../room";
-import { patientFromCookie, providerFromCookie } from "./auth";
+import { TICKET_HEADER } from "../room-do";
+import type { Identity } from "../room/room";
+import { patientFromCookie, roomStub, staffFromCookie } from "./auth";
 import { roomParam } from "./validate";
 
 /**
  * The WebSocket upgrade. Everything is checked here, before any Durable
  * Object is reached: the Origin, then the session cookie for the role asked.
+ * The identity then reaches the room by RPC; the upgrade request carries
+ * only a random ticket.
  */
 export const socketRoutes = new Hono<{ Bindings: Env }>().get("/ws", roomParam, async (c) => {
   const { room } = c.req.valid("param");
@@ -15,23 +17,17 @@ export const socketRoutes = new Hono<{ Bindings: Env }>().get("/ws", roomParam, 
     return c.json({ error: "This origin may not connect." }, 403);
   }
   let identity: Identity | null = null;
-  if (c.req.query("as") === "provider") {
-    const p = await providerFromCookie(c);
-    if (p && p.room === room) identity = { role: "provider", id: "provider", name: p.name };
+  if (c.req.query("as") === "staff") {
+    const s = await staffFromCookie(c);
+    if (s && s.room === room) identity = { role: s.role, id: s.sub, name: s.name, login: s.sid };
   } else {
     const p = await patientFromCookie(c, room);
-    if (p) {
-      identity = { role: "patient", id: p.sub, name: p.name, checkedInAt: p.cin };
-      if (p.sid) identity.session = { id: p.sid, startedAt: p.cin, scheduled: true };
-    }
+    if (p) identity = { role: "patient", id: p.sub, name: p.name, c: p.c, checkedInAt: p.cin, ...(p.sid ? { session: { id: p.sid, startedAt: p.cin, scheduled: true as const } } : {}) };
   }
   if (!identity) return c.json({ error: "Not signed in to this room." }, 401);
-
-  const headers = new Headers(c.req.raw.headers);
-  headers.set(IDENTITY_HEADER, JSON.stringify(identity));
-  headers.set(ROOM_HEADER, room);
-  const stub = c.env.ROOMS.get(c.env.ROOMS.idFromName(room));
-  return stub.fetch(new Request(c.req.raw.url, { headers }));
+  const stub = roomStub(c.env, room);
+  const ticket = await stub.ticket(room, identity);
+  return stub.fetch(new Request(c.req.raw.url, { headers: { Upgrade: "websocket", [TICKET_HEADER]: ticket } }));
 });
 
 export function originAllowed(origin: string | undefined, url: string, extra = ""): boolean {

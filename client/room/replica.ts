@@ -1,4 +1,4 @@
-import { LIMITS, type ChatMessage, type ClientMessage } from "../../worker/protocol";
+import { LIMITS, type ChatMessage, type Seed } from "../../protocol/wire";
 
 /**
  * A page's copy of a conversation. The browsers are the replicas: after a
@@ -12,7 +12,7 @@ import { LIMITS, type ChatMessage, type ClientMessage } from "../../worker/proto
  */
 export function merge(list: readonly ChatMessage[], msg: ChatMessage): ChatMessage[] | null {
   if (list.some((m) => m.seq === msg.seq)) return null;
-  const next = list.filter((m) => m.cid !== msg.cid || m.from !== msg.from);
+  const next = list.filter((m) => m.cid !== msg.cid || m.by !== msg.by);
   let i = next.length;
   while (i > 0 && next[i - 1].seq > msg.seq) i--;
   next.splice(i, 0, msg);
@@ -22,26 +22,26 @@ export function merge(list: readonly ChatMessage[], msg: ChatMessage): ChatMessa
 /** Frames under the 64 KiB limit with room to spare; a message is at most ~24 KB of JSON. */
 const SEED_BYTES = 40_000;
 
-type Seed = Extract<ClientMessage, { type: "seed" }>;
-
 /**
  * A conversation as seed frames, split to stay under the frame limit. The
- * first frame carries `extra` (the provider's queue entry and erase point),
- * and there is always at least one frame.
+ * first frame carries `extra` (a staff page's queue entry, erase points and
+ * signed description), and there is always at least one frame.
  */
-export function seedFrames(patient: string, messages: readonly ChatMessage[], extra: Pick<Seed, "erased" | "info"> = {}): Seed[] {
+export function seedFrames(c: string, messages: readonly ChatMessage[], extra: Pick<Seed, "erased" | "floor" | "patient" | "meta"> = {}): Seed[] {
   const frames: Seed[] = [];
   let batch: ChatMessage[] = [];
   let bytes = 0;
   const flush = () => {
-    frames.push({ type: "seed", patient, messages: batch, ...(frames.length === 0 ? extra : {}) });
+    frames.push({ type: "seed", c, messages: batch, ...(frames.length === 0 ? extra : {}) });
     batch = [];
     bytes = 0;
   };
   for (const msg of messages) {
-    const size = new TextEncoder().encode(JSON.stringify(msg)).length;
+    // The arrival number belongs to the room instance that is gone.
+    const { n: _n, ...kept } = msg;
+    const size = new TextEncoder().encode(JSON.stringify(kept)).length;
     if (batch.length > 0 && (bytes + size > SEED_BYTES || batch.length >= LIMITS.seedMessages)) flush();
-    batch.push(msg);
+    batch.push(kept as ChatMessage);
     bytes += size;
   }
   if (batch.length > 0 || frames.length === 0) flush();

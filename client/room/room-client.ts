@@ -1,0 +1,369 @@
+import { batch, signal } from "@preact/signals";
+import {
+  PROTOCOL_VERSION,
+  type ChatMessage,
+  type ClientMessage,
+  type ClientMessageOf,
+  type ConversationMeta,
+  type Member,
+  type QueueEntry,
+  type Seed,
+  type ServerMessage,
+  type ServerMessageOf,
+  type StaffEntry,
+} from "../../protocol/wire";
+import { newClientId } from "../lib/ids";
+import { Conversation, fromQueue } from "./conversation";
+import { Epoch, seedFrames } from "./replica";
+
+/** What happened, for pages to turn into notices, sounds and announcements. */
+export type RoomEvent =
+  | { type: "welcome"; reset: boolean; now: number }
+  /** A new message from someone else. */
+  | { type: "message"; conv: Conversation; msg: ChatMessage }
+  | { type: "patient_arrived"; conv: Conversation }
+  | { type: "patient_left"; conv: Conversation }
+  | { type: "session_started"; conv: Conversation }
+  | { type: "session_ended"; conv: Conversation }
+  /** Messages this page held were erased (`mine`: for this person only). */
+  | { type: "erased"; conv: Conversation; mine: boolean }
+  | { type: "downloaded"; conv: Conversation }
+  | { type: "conversation_added"; conv: Conversation }
+  | { type: "member_left"; conv: Conversation; name: string }
+  | { type: "group_deleted"; conv: Conversation }
+  /** An error the room sent that is about no pending message. */
+  | { type: "notice"; text: string };
+
+export interface RoomClientOptions {
+  /** Sends a frame; false when not connected (the caller keeps the message pending). */
+  send(msg: ClientMessage): boolean;
+}
+
+/**
+ * A page's side of a room, without the DOM: turns the room's frames into
+ * state (signals) and events, keeps this page's copies (the browsers are
+ * the replicas), resumes after a blip and hands the copies back after a
+ * reset. The dashboard, the patient's page and the fault simulation all
+ * run it.
+ */
+export class RoomClient {
+  readonly self = signal<Member | null>(null);
+  readonly conversations = signal(new Map<string, Conversation>());
+  /** Staff pages: colleagues signed in to the room. */
+  readonly colleagues = signal<StaffEntry[]>([]);
+  /** Patients: whether any staff member is online. */
+  readonly staffOnline = signal(false);
+  /** Patients: their conversation. */
+  readonly mine = signal<Conversation | null>(null);
+  /** This page load; the room tells a lost first socket from a reload by it. */
+  readonly page = newClientId();
+  private readonly epoch = new Epoch();
+  private pass?: string;
+  /** The last arrival number received from this room instance. */
+  private lastN = 0;
+  /** Deleted groups' descriptions, handed back after a reset so they stay deleted. */
+  private readonly tombstones = new Map<string, ConversationMeta>();
+  private readonly listeners = new Set<(event: RoomEvent) => void>();
+  private readonly out: (msg: ClientMessage) => boolean;
+
+  constructor(options: RoomClientOptions) {
+    this.out = options.send;
+  }
+
+  on(listener: (event: RoomEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: RoomEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  get isStaff(): boolean {
+    const role = this.self.value?.role;
+    return role === "host" || role === "staff";
+  }
+
+  get(c: string): Conversation | undefined {
+    return this.conversations.value.get(c);
+  }
+
+  /** Something of ours is on its way, or the copies are being handed back. */
+  get busy(): boolean {
+    return this.epoch.seeding || [...this.conversations.value.values()].some((c) => c.pending.value.length > 0);
+  }
+
+  /** What to say on (re)connecting: fresh before the first welcome, resuming after. */
+  hello(): ClientMessageOf<"hello"> {
+    const resume = this.pass && this.epoch.current ? { resume: { pass: this.pass, epoch: this.epoch.current, n: this.lastN } } : {};
+    return { type: "hello", v: PROTOCOL_VERSION, page: this.page, ...resume };
+  }
+
+  receive(msg: ServerMessage): void {
+    batch(() => this.handle(msg));
+  }
+
+  private handle(msg: ServerMessage): void {
+    switch (msg.type) {
+      case "welcome":
+        return this.welcome(msg);
+      case "pong":
+        return this.epoch.pong();
+      case "ack":
+        return this.get(msg.c)?.settle(msg.cid);
+      case "resync":
+        this.lastN = 0;
+        for (const conv of this.conversations.value.values()) conv.resync();
+        return;
+      case "queue": {
+        // While handing back, the room does not know everyone yet; it tells us who left.
+        const present = new Set(msg.patients.map((p) => p.c));
+        for (const entry of msg.patients) this.upsertPatient(entry, false);
+        if (!this.epoch.seeding) for (const conv of this.conversations.value.values()) if (conv.patient.value && !present.has(conv.id)) this.patientLeft(conv);
+        return;
+      }
+      case "patient":
+        return this.upsertPatient(msg.patient, true);
+      case "patient_left": {
+        const conv = this.get(msg.c);
+        return conv && this.patientLeft(conv);
+      }
+      case "staff_list":
+        this.colleagues.value = msg.members;
+        return;
+      case "staff_member":
+        this.colleagues.value = [...this.colleagues.value.filter((m) => m.id !== msg.member.id), msg.member];
+        return;
+      case "staff_gone":
+        this.colleagues.value = this.colleagues.value.filter((m) => m.id !== msg.id);
+        return;
+      case "viewers": {
+        const conv = this.get(msg.c);
+        if (conv) conv.viewers.value = msg.staff;
+        return;
+      }
+      case "conversation": {
+        const { type: _, ...meta } = msg;
+        return this.describe(meta);
+      }
+      case "member_left": {
+        const conv = this.get(msg.c);
+        if (conv) this.emit({ type: "member_left", conv, name: msg.name });
+        return;
+      }
+      case "prefs": {
+        const conv = this.get(msg.c);
+        if (!conv) return;
+        conv.muted.value = msg.muted;
+        conv.archived.value = msg.archived;
+        return;
+      }
+      case "msg":
+        return this.message(msg);
+      case "broadcast": {
+        const { type: _, ...fields } = msg;
+        for (const conv of this.conversations.value.values()) {
+          if (conv.kind.value === "waiting" && conv.status.value !== "left") this.message({ ...fields, type: "msg", c: conv.id });
+        }
+        return;
+      }
+      case "erased": {
+        const conv = this.get(msg.c);
+        if (conv && conv.eraseUpTo(msg.upto, msg.mine === true)) this.emit({ type: "erased", conv, mine: msg.mine === true });
+        return;
+      }
+      case "staff_online":
+        this.staffOnline.value = msg.online;
+        return;
+      case "session_started": {
+        const conv = this.get(msg.c);
+        if (!conv || conv.session.value?.id === msg.session.id) return;
+        conv.kind.value = "session";
+        conv.session.value = msg.session;
+        this.emit({ type: "session_started", conv });
+        return;
+      }
+      case "session_ended": {
+        const conv = this.get(msg.c);
+        if (!conv) return;
+        // Ending erases the session's messages for everyone, this page included.
+        conv.eraseUpTo(conv.top);
+        conv.pending.value = [];
+        conv.unread.value = 0;
+        conv.status.value = "ended";
+        conv.session.value = { ...(conv.session.value ?? { id: msg.id, startedAt: msg.endedAt }), endedAt: msg.endedAt };
+        this.emit({ type: "session_ended", conv });
+        return;
+      }
+      case "downloaded": {
+        const conv = this.get(msg.c);
+        if (conv) this.emit({ type: "downloaded", conv });
+        return;
+      }
+      case "error": {
+        const failed = msg.cid ? [...this.conversations.value.values()].some((conv) => conv.fail(msg.cid!, msg.message)) : false;
+        if (!failed) this.emit({ type: "notice", text: msg.message });
+        return;
+      }
+      case "ping":
+        return;
+    }
+  }
+
+  private welcome(msg: ServerMessageOf<"welcome">): void {
+    // A new epoch means the room's memory was reset: hand it back our copies.
+    const { reset, handBack } = this.epoch.welcome(msg.epoch);
+    if (reset) this.lastN = 0;
+    this.self.value = msg.self;
+    this.pass = msg.pass;
+    if (msg.c) {
+      const conv = this.own(msg.c);
+      this.staffOnline.value = msg.staffOnline === true;
+      // After a reset the room learns of a session from a staff page's copy.
+      if (msg.session || !reset) {
+        conv.session.value = msg.session ?? null;
+        conv.kind.value = msg.session ? "session" : "waiting";
+      }
+    }
+    if (handBack) this.handBack();
+    for (const conv of this.conversations.value.values()) {
+      for (const p of conv.pending.value) if (!p.failed) this.out({ type: "send", c: conv.id, cid: p.cid, text: p.text });
+    }
+    this.emit({ type: "welcome", reset, now: msg.now });
+  }
+
+  private message(msg: ChatMessage): void {
+    this.lastN = Math.max(this.lastN, msg.n);
+    const conv = this.get(msg.c);
+    if (!conv || !conv.receive(msg) || msg.by === this.self.value?.id) return;
+    this.emit({ type: "message", conv, msg });
+  }
+
+  private add(conv: Conversation): void {
+    const next = new Map(this.conversations.value);
+    next.set(conv.id, conv);
+    this.conversations.value = next;
+  }
+
+  /** Patients: their conversation, known from check-in before the first welcome, so nothing written early is lost. */
+  own(c: string): Conversation {
+    let conv = this.get(c);
+    if (!conv) this.add((conv = new Conversation(c)));
+    this.mine.value = conv;
+    return conv;
+  }
+
+  /** Forgets a conversation on this page. */
+  drop(c: string): void {
+    if (!this.conversations.value.has(c)) return;
+    const next = new Map(this.conversations.value);
+    next.delete(c);
+    this.conversations.value = next;
+  }
+
+  private upsertPatient(entry: QueueEntry, announce: boolean): void {
+    const conv = this.get(entry.c);
+    if (!conv) {
+      const created = fromQueue(entry);
+      this.add(created);
+      if (announce) this.emit({ type: "patient_arrived", conv: created });
+      return;
+    }
+    if (conv.status.value !== "left" && conv.status.value !== "ended") conv.status.value = entry.status;
+    if (entry.session && conv.session.value?.id !== entry.session.id) {
+      conv.kind.value = "session";
+      conv.session.value = entry.session;
+    }
+  }
+
+  private patientLeft(conv: Conversation): void {
+    if (conv.status.value === "left" || conv.status.value === "ended") return;
+    conv.status.value = "left";
+    conv.pending.value = [];
+    this.emit({ type: "patient_left", conv });
+  }
+
+  /** A staff conversation's description arrived: new, changed, left or deleted. */
+  private describe(meta: ConversationMeta): void {
+    const me = this.self.value?.id;
+    let conv = this.get(meta.c);
+    if (meta.deleted) {
+      this.tombstones.set(meta.c, meta);
+      if (!conv) return;
+      conv.status.value = "deleted";
+      this.drop(meta.c);
+      this.emit({ type: "group_deleted", conv });
+      return;
+    }
+    const isNew = !conv;
+    if (!conv) conv = new Conversation(meta.c);
+    if (conv.meta.value && conv.meta.value.ver > meta.ver) return;
+    conv.kind.value = meta.kind;
+    conv.meta.value = meta;
+    conv.status.value = meta.members.some((m) => m.id === me) ? "active" : "left";
+    if (isNew) {
+      this.add(conv);
+      this.emit({ type: "conversation_added", conv });
+    }
+  }
+
+  /** Hands a reset room back every conversation this page holds, then a ping: its pong means all was taken. */
+  private handBack(): void {
+    for (const conv of this.conversations.value.values()) for (const frame of this.seedOf(conv)) this.out(frame);
+    for (const meta of this.tombstones.values()) this.out({ type: "seed", c: meta.c, messages: [], meta });
+    this.out({ type: "ping" });
+  }
+
+  private seedOf(conv: Conversation): Seed[] {
+    if (!this.isStaff) return conv === this.mine.value ? seedFrames(conv.id, conv.messages.value) : [];
+    const meta = conv.meta.value;
+    if (meta) return seedFrames(conv.id, conv.messages.value, { meta });
+    const patient = conv.patient.value;
+    if (!patient || conv.status.value === "left" || conv.status.value === "ended") return [];
+    const session = conv.session.value;
+    return seedFrames(conv.id, conv.messages.value, {
+      patient: {
+        id: patient.id,
+        name: patient.name,
+        checkedInAt: patient.checkedInAt,
+        ...(session && !session.endedAt ? { session: { id: session.id, startedAt: session.startedAt, ...(session.scheduled ? { scheduled: true as const } : {}) } } : {}),
+      },
+      ...(conv.erasedUpto > 0 ? { erased: conv.erasedUpto } : {}),
+      ...(conv.floor > 0 ? { floor: conv.floor } : {}),
+    });
+  }
+
+  // ---- actions ---------------------------------------------------------------
+
+  /** Sends a frame if connected. */
+  send(msg: ClientMessage): boolean {
+    return this.out(msg);
+  }
+
+  /** Writes in a conversation; the message is pending until the room echoes or acks it. */
+  write(c: string, text: string): string | null {
+    const conv = this.get(c);
+    if (!conv) return null;
+    const cid = newClientId();
+    conv.pending.value = [...conv.pending.value, { cid, text }];
+    this.out({ type: "send", c, cid, text });
+    return cid;
+  }
+
+  /**
+   * Erases a conversation on this page and asks the room to erase it up to
+   * what this page holds: for everyone, or for this person only when a
+   * colleague has it open (the room decides and says so).
+   */
+  close(c: string): void {
+    const conv = this.get(c);
+    if (!conv) return;
+    const upto = conv.top;
+    const colleagueViewing = conv.viewers.value.some((id) => id !== this.self.value?.id);
+    conv.eraseUpTo(upto, colleagueViewing);
+    conv.pending.value = [];
+    conv.unread.value = 0;
+    if (conv.status.value === "left" || conv.status.value === "ended") this.drop(c);
+    else this.out({ type: "close", c, upto });
+  }
+}

@@ -1,0 +1,381 @@
+/**
+ * The wire protocol between browsers and a room, both ways. This module is
+ * the single source of truth: the worker parses every client frame with the
+ * schemas below, and the client imports the same types and limits.
+ *
+ * Every chat is a conversation with an id: a patient's waiting-room chat
+ * (which becomes a text-only session when a host starts one), a one-to-one
+ * chat between two staff members, and a staff group. Frames speak of
+ * conversation ids only.
+ *
+ * The server decides identity, role, sequence numbers and time. Nothing a
+ * client sends can set them.
+ */
+import * as v from "valibot";
+
+/** Bumped on any incompatible change; checked in the first frame. Old pages reload. */
+export const PROTOCOL_VERSION = 2;
+
+export const LIMITS = {
+  /** Larger frames close the socket with 1009. */
+  frameBytes: 64 * 1024,
+  textChars: 4000,
+  nameMin: 2,
+  nameMax: 60,
+  clientIdChars: 64,
+  idChars: 64,
+  /** Messages per seed frame; a page splits a long conversation. */
+  seedMessages: 200,
+  groupMembers: 50,
+  /** Pages (tabs) one person may have open in a room at once. */
+  pagesPerPerson: 5,
+} as const;
+
+/** WebSocket close codes the client acts on. */
+export const CLOSE = {
+  normal: 1000,
+  /** Flooding, or no hello in time. */
+  policy: 1008,
+  tooBig: 1009,
+  /** Handling a frame failed; the page reconnects. */
+  failed: 1011,
+  /** The patient left or was removed: do not reconnect. */
+  left: 4001,
+  /** Protocol version mismatch: reload the page. */
+  version: 4002,
+  /** The text-only session ended: do not reconnect. */
+  ended: 4003,
+  /** Nothing heard for too long (no heartbeat): reconnect. */
+  silent: 4004,
+  /** This person already has as many pages open as allowed. */
+  tooManyPages: 4005,
+  /** The staff member signed out (on this or another page). */
+  signedOut: 4006,
+} as const;
+
+/** Close codes after which a page does not reconnect by itself. */
+export const FINAL_CLOSE: ReadonlySet<number> = new Set([CLOSE.policy, CLOSE.tooBig, CLOSE.left, CLOSE.version, CLOSE.ended, CLOSE.tooManyPages, CLOSE.signedOut]);
+
+/**
+ * Heartbeats: the room pings every page this often and a page answers at
+ * once (from its message handler, which background tabs do not throttle the
+ * way they throttle timers). Either side counts a socket as dead when it has
+ * heard nothing for `deadAfterMs`. A socket must say hello within `helloMs`.
+ */
+export const HEARTBEAT = { intervalMs: 10_000, deadAfterMs: 25_000, helloMs: 5_000 } as const;
+
+/** The exact frames of a heartbeat, so neither side parses them. */
+export const PING_FRAME = '{"type":"ping"}';
+export const PONG_FRAME = '{"type":"pong"}';
+
+export type StaffRole = "host" | "staff";
+export type Role = StaffRole | "patient" | "guest";
+export const isStaff = (role: Role): role is StaffRole => role === "host" || role === "staff";
+
+/** What a conversation is; the permission table has a column per kind. */
+export type ConversationKind = "waiting" | "session" | "direct" | "group";
+
+const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.idChars));
+const ClientId = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.clientIdChars));
+const Text = v.pipe(
+  v.string("A message must be text."),
+  v.maxLength(LIMITS.textChars, `A message can be at most ${LIMITS.textChars} characters.`),
+  v.check((s) => s.trim().length > 0, "A message cannot be empty."),
+);
+const Seq = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
+const Name = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.nameMax));
+const Sig = v.pipe(v.string(), v.maxLength(LIMITS.idChars));
+const RoleSchema = v.picklist(["host", "staff", "patient", "guest"]);
+const Member = v.strictObject({ id: Id, name: Name, role: RoleSchema });
+
+// ---- client → server -------------------------------------------------------
+
+/** A message as the room sent it, handed back after a reset. */
+const SeedMessage = v.strictObject({
+  type: v.literal("msg"),
+  c: v.optional(Id),
+  seq: Seq,
+  n: v.optional(v.number()),
+  cid: ClientId,
+  by: Id,
+  name: Name,
+  role: RoleSchema,
+  text: Text,
+  time: v.number(),
+  q: v.optional(v.literal(true)),
+  all: v.optional(v.literal(true)),
+  sig: Sig,
+});
+
+/** A staff conversation's description as the room signed it. */
+const SignedMeta = v.strictObject({
+  c: Id,
+  kind: v.picklist(["direct", "group"]),
+  title: v.optional(Name),
+  owner: v.optional(Id),
+  members: v.pipe(v.array(Member), v.maxLength(LIMITS.groupMembers + 1)),
+  left: v.optional(v.pipe(v.array(Member), v.maxLength(LIMITS.groupMembers + 1))),
+  deleted: v.optional(v.literal(true)),
+  ver: Seq,
+  sig: Sig,
+});
+
+const PatientInfoSeed = v.strictObject({
+  id: Id,
+  name: Name,
+  checkedInAt: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  session: v.optional(v.strictObject({ id: Id, startedAt: v.number(), scheduled: v.optional(v.literal(true)) })),
+});
+
+export const ClientMessage = v.variant("type", [
+  v.strictObject({
+    type: v.literal("hello"),
+    v: v.number(),
+    /**
+     * A random id for this page load. A page whose first socket dropped
+     * before its welcome says hello as a fresh page again; the room knows
+     * it from this id, so it is not treated as a reload.
+     */
+    page: v.optional(Id),
+    /**
+     * Present when a page reconnects: the pass the room gave it in its
+     * welcome (which proves it is that page, not a new page load on the
+     * same cookie), the room epoch it knew and the arrival number of the
+     * last message it got.
+     */
+    resume: v.optional(v.strictObject({ pass: v.pipe(v.string(), v.maxLength(256)), epoch: v.pipe(v.string(), v.maxLength(LIMITS.idChars)), n: Seq })),
+  }),
+  /**
+   * After a server reset (a new epoch), a page hands the room back its copy
+   * of a conversation. The room takes back only what it signed itself. Staff
+   * also restore a patient's queue entry and session (`patient`) and the
+   * erase point; staff conversations come back with their signed `meta`.
+   */
+  v.strictObject({
+    type: v.literal("seed"),
+    c: Id,
+    messages: v.pipe(v.array(SeedMessage), v.maxLength(LIMITS.seedMessages)),
+    erased: v.optional(Seq),
+    /** Staff: erased up to here for this person only (a colleague still had it open). */
+    floor: v.optional(Seq),
+    patient: v.optional(PatientInfoSeed),
+    meta: v.optional(SignedMeta),
+  }),
+  v.strictObject({ type: v.literal("send"), c: Id, cid: ClientId, text: Text }),
+  /** Staff: one message to every patient in the queue. */
+  v.strictObject({ type: v.literal("broadcast"), cid: ClientId, text: Text }),
+  /** Staff: the conversation now in this page's chat box, or none. */
+  v.strictObject({ type: v.literal("view"), c: v.nullable(Id) }),
+  /** Staff: the chat box was closed (or another opened, or a call started): erase up to `upto`. */
+  v.strictObject({ type: v.literal("close"), c: Id, upto: Seq }),
+  /** A patient leaves the waiting room. */
+  v.strictObject({ type: v.literal("leave") }),
+  /** Hosts: turn a patient's chat into a text-only session, or end it. */
+  v.strictObject({ type: v.literal("start_session"), c: Id }),
+  v.strictObject({ type: v.literal("end_session"), c: Id }),
+  /** Staff: a copy of the chat was saved; the patient is told. */
+  v.strictObject({ type: v.literal("downloaded"), c: Id }),
+  /** Staff: open (or create) the one-to-one chat with a colleague. */
+  v.strictObject({ type: v.literal("direct"), with: Id }),
+  /** Hosts: a staff group with these colleagues. */
+  v.strictObject({ type: v.literal("create_group"), cid: ClientId, title: Name, members: v.pipe(v.array(Id), v.minLength(1), v.maxLength(LIMITS.groupMembers)) }),
+  v.strictObject({ type: v.literal("leave_group"), c: Id }),
+  v.strictObject({ type: v.literal("delete_group"), c: Id }),
+  /** Staff: this person's own settings for a staff conversation. */
+  v.strictObject({ type: v.literal("prefs"), c: Id, muted: v.optional(v.boolean()), archived: v.optional(v.boolean()) }),
+  /** Staff: the page is hidden or idle (away), or in use again. */
+  v.strictObject({ type: v.literal("presence"), away: v.boolean() }),
+  v.strictObject({ type: v.literal("ping") }),
+  /** The answer to the room's heartbeat ping (the room compares the text, it never parses it). */
+  v.strictObject({ type: v.literal("pong") }),
+]);
+export type ClientMessage = v.InferOutput<typeof ClientMessage>;
+export type ClientMessageOf<T extends ClientMessage["type"]> = Extract<ClientMessage, { type: T }>;
+export type Seed = ClientMessageOf<"seed">;
+
+export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; error: ErrorMessage };
+
+/**
+ * Parses one frame from a client. Never throws, never echoes the input:
+ * errors say what was wrong in general terms only.
+ */
+export function parseClientFrame(data: unknown): ParseResult {
+  if (typeof data !== "string") return fail("bad_frame", "Frames must be JSON text.");
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    return fail("bad_frame", "That frame was not valid JSON.");
+  }
+  // Only our own messages: valibot's defaults quote the value received.
+  const result = v.safeParse(ClientMessage, json, { message: NOT_UNDERSTOOD });
+  if (result.success) return { ok: true, message: result.output };
+  // A message's text that breaks a rule gets that rule, so the page can say so.
+  const type = (json as { type?: unknown } | null)?.type;
+  const textIssue = (type === "send" || type === "broadcast") && result.issues.find((i) => i.path?.[0]?.key === "text" && i.message !== NOT_UNDERSTOOD);
+  if (textIssue) return fail("bad_text", textIssue.message, cidOf(json));
+  return fail("bad_frame", NOT_UNDERSTOOD);
+}
+
+const NOT_UNDERSTOOD = "That frame is not a message this room understands.";
+
+function cidOf(json: unknown): string | undefined {
+  const cid = (json as { cid?: unknown } | null)?.cid;
+  return typeof cid === "string" && cid.length <= LIMITS.clientIdChars ? cid : undefined;
+}
+
+function fail(code: ErrorCode, message: string, cid?: string): ParseResult {
+  return { ok: false, error: { type: "error", code, message, ...(cid ? { cid } : {}) } };
+}
+
+// ---- server → client -------------------------------------------------------
+
+export type PatientStatus = "waiting" | "away";
+export type Presence = "online" | "away";
+
+/** A text-only session: no audio or video, the chat is the call. */
+export interface SessionInfo {
+  id: string;
+  startedAt: number;
+  /** Joined through a scheduled link rather than started from the queue. */
+  scheduled?: true;
+}
+
+export interface Member {
+  id: string;
+  name: string;
+  role: Role;
+}
+
+/** A patient in the queue, as staff see it; `c` is their conversation. */
+export interface QueueEntry {
+  c: string;
+  id: string;
+  name: string;
+  /** Server time (ms since epoch) of check-in; the queue is ordered by it. */
+  checkedInAt: number;
+  /** "away": the socket dropped and the grace period is running. */
+  status: PatientStatus;
+  session?: SessionInfo;
+}
+
+/** A colleague signed in to the same waiting room. */
+export interface StaffEntry extends Member {
+  role: StaffRole;
+  presence: Presence;
+}
+
+/** A staff conversation as the room signed it; pages hand it back after a reset. */
+export interface ConversationMeta {
+  c: string;
+  kind: "direct" | "group";
+  /** Groups: the name their owner gave. */
+  title?: string;
+  /** Groups: the host who created it and may delete it. */
+  owner?: string;
+  members: Member[];
+  /** Groups: members who left. */
+  left?: Member[];
+  /** The group was deleted: pages drop it and never hand it back. */
+  deleted?: true;
+  /** Grows with every change, so the newest description wins after a reset. */
+  ver: number;
+  sig: string;
+}
+
+/** One chat message, as the server recorded it. */
+export interface ChatMessage {
+  type: "msg";
+  /** The conversation. */
+  c: string;
+  /** Order within the conversation; keeps growing across erases and server resets. */
+  seq: number;
+  /** Arrival in this room instance: a page resumes from the last it got. Not part of the record. */
+  n: number;
+  /** The sender page's id for this message: a resend is applied once. */
+  cid: string;
+  /** Who wrote it: their id, name and role. */
+  by: string;
+  name: string;
+  role: Role;
+  text: string;
+  time: number;
+  /** Written while no staff page was connected. */
+  q?: true;
+  /** Sent by staff to everyone waiting. */
+  all?: true;
+  /** The room's signature: after a reset, the room takes back only what it signed. */
+  sig: string;
+}
+
+export type ErrorCode =
+  | "bad_frame"
+  | "bad_text"
+  | "hello_required"
+  | "version"
+  | "forbidden"
+  | "not_found"
+  | "recipient_left"
+  | "rate_limited"
+  | "bad_seed";
+
+export interface ErrorMessage {
+  type: "error";
+  code: ErrorCode;
+  message: string;
+  cid?: string;
+  c?: string;
+}
+
+export interface Welcome {
+  type: "welcome";
+  v: number;
+  /** Changes when the room's memory was reset (a deploy, an eviction). */
+  epoch: string;
+  room: string;
+  self: Member;
+  /** Server clock, so clients can show waiting times without clock skew. */
+  now: number;
+  /** Proof of this page load, for resuming; kept in page memory only. */
+  pass: string;
+  /** Patients: whether any staff member is online. */
+  staffOnline?: boolean;
+  /** Patients: their conversation, and the session they are in. */
+  c?: string;
+  session?: SessionInfo;
+}
+
+export type ServerMessage =
+  | Welcome
+  // Staff pages only: the queue, colleagues, and who is looking at which chat.
+  | { type: "queue"; patients: QueueEntry[] }
+  | { type: "patient"; patient: QueueEntry }
+  | { type: "patient_left"; c: string }
+  | { type: "staff_list"; members: StaffEntry[] }
+  | { type: "staff_member"; member: StaffEntry }
+  | { type: "staff_gone"; id: string }
+  | { type: "viewers"; c: string; staff: string[] }
+  // Staff conversations, to their members.
+  | ({ type: "conversation" } & ConversationMeta)
+  | { type: "member_left"; c: string; id: string; name: string }
+  | { type: "prefs"; c: string; muted: boolean; archived: boolean }
+  | ChatMessage
+  /** Staff pages: one frame for a message to everyone waiting; it is in every patient's conversation. */
+  | ({ type: "broadcast" } & Omit<ChatMessage, "type" | "c">)
+  /** A message sent again with the same client id: it was applied once, as `seq`. */
+  | { type: "ack"; c: string; cid: string; seq: number }
+  /** Drop your copies: the room's whole copies follow. */
+  | { type: "resync" }
+  /** Everything up to `upto` is gone: for everyone, or (`mine`) for this person only, when a colleague still had it open. */
+  | { type: "erased"; c: string; upto: number; mine?: true }
+  | { type: "staff_online"; online: boolean }
+  | { type: "session_started"; c: string; session: SessionInfo }
+  /** Everything of the session is gone from the room when this is sent. */
+  | { type: "session_ended"; c: string; id: string; endedAt: number }
+  | { type: "downloaded"; c: string }
+  | { type: "pong" }
+  /** Heartbeat: answer with a pong. */
+  | { type: "ping" }
+  | ErrorMessage;
+
+export type ServerMessageOf<T extends ServerMessage["type"]> = Extract<ServerMessage, { type: T }>;

@@ -1,0 +1,22 @@
+import { merge } from "../../client/room/replica";
+import type { ChatMessage, ServerMessage } from "../../protocol/wire";
+
+/**
+ * A page's copy of one conversation after receiving `frames`, kept as the
+ * client keeps it: merged by seq, emptied by a resync, cut by an erase; a
+ * staff page's one-frame message to everyone waiting lands in every waiting
+ * conversation it held. `held` is what the page held before them.
+ */
+export function copyOf(frames: readonly ServerMessage[], c: string, held: readonly ChatMessage[] = []): ChatMessage[] {
+  let list = [...held];
+  let erased = 0;
+  for (const f of frames) {
+    if (f.type === "resync") list = [];
+    else if (f.type === "erased" && f.c === c) {
+      erased = Math.max(erased, f.upto);
+      list = list.filter((m) => m.seq > f.upto);
+    } else if (f.type === "msg" && f.c === c && f.seq > erased) list = merge(list, f) ?? list;
+    else if (f.type === "broadcast" && f.seq > erased) list = merge(list, { ...f, type: "msg", c }) ?? list;
+  }
+  return list;
+}

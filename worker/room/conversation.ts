@@ -1,0 +1,151 @@
+import type { ChatMessage, ConversationKind, ConversationMeta, QueueEntry } from "../../protocol/wire";
+
+/**
+ * A message as the room keeps it: the frame without its conversation id,
+ * so one message to everyone waiting is held once and shared by every
+ * conversation that got it.
+ */
+export type Stored = Omit<ChatMessage, "type" | "c"> & {
+  /**
+   * Handed back after a reset by a patient's or guest's page only, and
+   * already sent to staff before the reset: staff pages are the authority
+   * on what staff saw and erased, so until one hands it back too it goes
+   * only to pages that held the conversation before the reset, never to a
+   * fresh page (it may have been erased while the patient's page was away).
+   */
+  held?: boolean;
+};
+
+/** The frame for `m` in conversation `c`. */
+export function messageFrame(c: string, m: Stored): string {
+  const { held: _, ...wire } = m;
+  return JSON.stringify({ type: "msg", c, ...wire });
+}
+
+/**
+ * One conversation, in memory only: its kind, who is in it, its messages
+ * in the order they reached this room, and how far it has been erased.
+ * Patients' conversations (waiting room and text-only session) are seen by
+ * every staff page; staff conversations by their members only.
+ */
+export class Conversation {
+  readonly id: string;
+  kind: ConversationKind;
+  /** Patients' conversations: the queue entry. */
+  patient?: QueueEntry;
+  /** Staff conversations: the signed description. */
+  meta?: ConversationMeta;
+  /** Time the conversation began: a message to everyone waiting from before it was never in it. */
+  readonly since: number;
+  /** In arrival order. */
+  private log: Stored[] = [];
+  /** Highest seq held. */
+  lastSeq = 0;
+  /** Everything up to here has been erased for everyone. */
+  erasedUpto = 0;
+  /** Per person: everything up to here was erased for them only (a colleague still had it open). */
+  floors?: Map<string, number>;
+  /** Client ids already applied, per sender (ids only, never text). */
+  private readonly applied = new Map<string, number>();
+
+  constructor(id: string, kind: ConversationKind, since: number) {
+    this.id = id;
+    this.kind = kind;
+    this.since = since;
+  }
+
+  get staffOnly(): boolean {
+    return this.kind === "direct" || this.kind === "group";
+  }
+
+  /** Whether `person` is in it. Staff are in every patient's conversation. */
+  includes(person: string, staff: boolean): boolean {
+    if (!this.staffOnly) return staff || this.patient?.id === person;
+    return !!this.meta && !this.meta.deleted && this.meta.members.some((m) => m.id === person);
+  }
+
+  /** Everyone in it who is not staff: the patient (and, in a session, guests). */
+  outsiders(): string[] {
+    return this.patient ? [this.patient.id] : [];
+  }
+
+  /** Staff conversations: the members who have not left. */
+  memberIds(): string[] {
+    return this.meta && !this.meta.deleted ? this.meta.members.map((m) => m.id) : [];
+  }
+
+  get size(): number {
+    return this.log.length;
+  }
+
+  /** The seq of the message this sender already sent with `cid`, if any. */
+  appliedSeq(by: string, cid: string): number | undefined {
+    return this.applied.get(`${by}:${cid}`);
+  }
+
+  append(m: Stored): void {
+    this.log.push(m);
+    this.lastSeq = Math.max(this.lastSeq, m.seq);
+    if (!m.all) this.applied.set(`${m.by}:${m.cid}`, m.seq);
+  }
+
+  /** Whether a handed-back message is new here: not erased, not here by seq or by sender and client id. */
+  accepts(m: Pick<Stored, "seq" | "by" | "cid">): boolean {
+    if (m.seq <= this.erasedUpto) return false;
+    const earlier = this.applied.get(`${m.by}:${m.cid}`);
+    if (earlier !== undefined) return false;
+    return !this.log.some((e) => e.seq === m.seq);
+  }
+
+  /** The message with this seq, if held. */
+  find(seq: number): Stored | undefined {
+    return this.log.find((e) => e.seq === seq);
+  }
+
+  /**
+   * Drops every message up to and including `upto`, which the caller has
+   * bounded by what the room can have numbered. Returns how many went.
+   */
+  erase(upto: number): number {
+    if (upto <= this.erasedUpto) return 0;
+    this.erasedUpto = upto;
+    const before = this.log.length;
+    this.log = this.log.filter((e) => e.seq > upto);
+    if (this.floors) for (const [who, f] of this.floors) if (f <= upto) this.floors.delete(who);
+    return before - this.log.length;
+  }
+
+  /** Erases up to `upto` for one person only. */
+  eraseFor(person: string, upto: number): void {
+    if (upto <= this.floorFor(person)) return;
+    (this.floors ??= new Map()).set(person, upto);
+  }
+
+  /** What `person` may no longer see: the conversation's erase point or their own. */
+  floorFor(person: string): number {
+    return Math.max(this.erasedUpto, this.floors?.get(person) ?? 0);
+  }
+
+  /**
+   * What a page may be sent, in arrival order: everything after arrival
+   * `afterN` and above `floor`. A fresh page (`fresh`) is not sent what
+   * only a patient's page vouches for (held).
+   */
+  select(afterN: number, floor: number, fresh: boolean): Stored[] {
+    const out: Stored[] = [];
+    let i = this.log.length;
+    while (i > 0 && this.log[i - 1].n > afterN) i--;
+    for (; i < this.log.length; i++) {
+      const m = this.log[i];
+      if (m.seq > floor && !(fresh && m.held)) out.push(m);
+    }
+    return out;
+  }
+
+  /** Highest seq below or at `limit` that this conversation holds, or its erase point. */
+  heldUpTo(limit: number): number {
+    let top = this.erasedUpto;
+    for (const m of this.log) if (m.seq <= limit && m.seq > top) top = m.seq;
+    return top;
+  }
+}

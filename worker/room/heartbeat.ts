@@ -1,0 +1,103 @@
+import { CLOSE, HEARTBEAT, PING_FRAME } from "../../protocol/wire";
+import type { Clock } from "./clock";
+import type { Socket } from "./socket";
+
+/** A timer turn comes this often while the room has sockets or chores. */
+export const TICK_MS = 250;
+/** The most sockets one turn looks at, whatever the room's size. */
+const MAX_PER_TURN = 1_000;
+
+/** Work done a bounded piece per timer turn; returns whether more is waiting. */
+export type Chore = (now: number) => boolean;
+
+export interface HeartbeatOptions {
+  clock: Clock;
+  /** A socket silent this long is closed as dead; 0 turns heartbeats off. */
+  deadAfterMs: number;
+  /** Other bounded work to run on the same timer (people whose grace period ended). */
+  chores?: Chore[];
+}
+
+/**
+ * Heartbeats. Every open socket is pinged about every interval, a slice of
+ * them each timer turn, so a big room is never pinged (nor answers) in one
+ * burst; each turn also closes sockets that went silent and sockets that
+ * did not say hello in time. The work per turn is bounded.
+ */
+export class Heartbeat {
+  private readonly sockets = new Set<Socket>();
+  /** Sockets still to say hello, oldest first. */
+  private readonly greeting = new Set<Socket>();
+  private cursor: Iterator<Socket> = this.sockets.values();
+  private stop?: () => void;
+  private readonly opts: Required<HeartbeatOptions>;
+
+  constructor(options: HeartbeatOptions) {
+    this.opts = { chores: [], ...options };
+  }
+
+  get size(): number {
+    return this.sockets.size;
+  }
+
+  add(socket: Socket): void {
+    this.sockets.add(socket);
+    this.greeting.add(socket);
+    this.wake();
+  }
+
+  greeted(socket: Socket): void {
+    this.greeting.delete(socket);
+  }
+
+  remove(socket: Socket): void {
+    this.sockets.delete(socket);
+    this.greeting.delete(socket);
+  }
+
+  /** Makes sure a turn is coming (after new sockets or chores). */
+  wake(): void {
+    if (!this.stop) this.stop = this.opts.clock.setTimeout(() => this.turn(), TICK_MS);
+  }
+
+  dispose(): void {
+    this.stop?.();
+    this.stop = undefined;
+  }
+
+  private turn(): void {
+    this.stop = undefined;
+    const now = this.opts.clock.now();
+    let busy = false;
+    for (const chore of this.opts.chores) busy = chore(now) || busy;
+    this.closeUngreeted(now);
+    if (this.opts.deadAfterMs > 0) this.sweep(now);
+    if (busy || this.sockets.size > 0) this.wake();
+  }
+
+  private closeUngreeted(now: number): void {
+    let n = 0;
+    for (const socket of this.greeting) {
+      if (n++ >= MAX_PER_TURN || now - socket.openedAt < HEARTBEAT.helloMs) break;
+      this.greeting.delete(socket);
+      socket.drop(CLOSE.policy, "no hello");
+    }
+  }
+
+  /** One slice of the sockets: each is visited about once per interval. */
+  private sweep(now: number): void {
+    const slice = Math.min(MAX_PER_TURN, Math.ceil((this.sockets.size * TICK_MS) / HEARTBEAT.intervalMs));
+    const cutoff = now - this.opts.deadAfterMs;
+    for (let i = 0; i < slice; i++) {
+      let next = this.cursor.next();
+      if (next.done) {
+        this.cursor = this.sockets.values();
+        next = this.cursor.next();
+        if (next.done) return;
+      }
+      const socket = next.value;
+      if (socket.lastHeard < cutoff) socket.drop(CLOSE.silent, "silent");
+      else if (socket.ready) socket.sendRaw(PING_FRAME);
+    }
+  }
+}

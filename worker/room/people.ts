@@ -1,0 +1,171 @@
+import { isStaff, type Role } from "../../protocol/wire";
+import { TokenBucket } from "../rate-limit";
+import type { Socket } from "./socket";
+
+/** Who is on a socket, as the worker verified it from a signed token. */
+export interface Identity {
+  role: Role;
+  id: string;
+  name: string;
+  /** Staff: this sign-in (one per link opened), which signing out ends. */
+  login?: string;
+  /** Patients: their conversation, check-in time, and scheduled session if any. */
+  c?: string;
+  checkedInAt?: number;
+  session?: { id: string; startedAt: number; scheduled: true };
+}
+
+export interface ConversationPrefs {
+  muted: boolean;
+  archived: boolean;
+}
+
+/** Frames one person may send at once, and per second after that, over all their pages. */
+export const FRAME_BUDGET = { burst: 30, perSecond: 10 };
+/**
+ * Messages one person may hand back after a reset. Staff pages hold every
+ * patient's conversation, so theirs is large; a patient holds one.
+ */
+export const SEED_BUDGET = { staff: 500_000, other: 10_000 };
+/** Seed frames one person may send, counted before parsing (a patient's copy fits in a few dozen). */
+export const SEED_FRAMES = { staff: 50_000, other: 100 };
+/** Frames refused for speed within this window before the socket is closed (1008). */
+export const FLOOD = { refused: 60, windowMs: 10_000 };
+
+/** One person in the room, whatever the number of pages (tabs) they have open. */
+export class Person {
+  readonly id: string;
+  readonly role: Role;
+  readonly staff: boolean;
+  name: string;
+  /** Pages that said hello. */
+  readonly pages = new Set<Socket>();
+  /** Open sockets, said hello or not: capped per person. */
+  sockets = 0;
+  readonly frames: TokenBucket;
+  seedLeft: number;
+  private seedFrames: number;
+  private refused = 0;
+  private refusedSince = 0;
+  /** Staff: every message numbered up to here was shown to this person's pages. */
+  seenUpto = 0;
+  /** Staff: every page says it is hidden or idle. */
+  away = false;
+  /** When the grace period of a person with no page ends (0: has a page). */
+  leaveAt = 0;
+  /** Staff: their own settings per staff conversation (mute, archive). */
+  prefs?: Map<string, ConversationPrefs>;
+
+  constructor(identity: Identity, now: number) {
+    this.id = identity.id;
+    this.role = identity.role;
+    this.staff = isStaff(identity.role);
+    this.name = identity.name;
+    this.frames = new TokenBucket(FRAME_BUDGET.burst, FRAME_BUDGET.perSecond, now);
+    this.seedLeft = this.staff ? SEED_BUDGET.staff : SEED_BUDGET.other;
+    this.seedFrames = this.staff ? SEED_FRAMES.staff : SEED_FRAMES.other;
+  }
+
+  takeSeedFrame(): boolean {
+    return this.seedFrames-- > 0;
+  }
+
+  /** Counts a refused frame; true once this person has been refused too often lately (a flood). */
+  flooding(now: number): boolean {
+    if (now - this.refusedSince > FLOOD.windowMs) {
+      this.refused = 0;
+      this.refusedSince = now;
+    }
+    return ++this.refused > FLOOD.refused;
+  }
+}
+
+/**
+ * Everyone in the room and their pages, with presence: online while a page
+ * is open, then a grace period (a dropped connection may come back) before
+ * they count as gone. Expiry is driven by `expire`, a bounded amount of work
+ * per call, so many people dropping at once do not leave in one burst.
+ */
+export class People {
+  private readonly byId = new Map<string, Person>();
+  private readonly staffIds = new Set<string>();
+  /** People with no page, oldest deadline first (grace is the same for everyone, so this is in deadline order). */
+  private readonly leaving = new Set<Person>();
+
+  get(id: string): Person | undefined {
+    return this.byId.get(id);
+  }
+
+  /** The person for `identity`, added if new; the name follows their latest token. */
+  ensure(identity: Identity, now: number): Person {
+    let person = this.byId.get(identity.id);
+    if (!person) {
+      person = new Person(identity, now);
+      this.byId.set(person.id, person);
+      if (person.staff) this.staffIds.add(person.id);
+    }
+    return person;
+  }
+
+  /** Staff members, signed in or within their grace period. */
+  *staff(): Iterable<Person> {
+    for (const id of this.staffIds) yield this.byId.get(id)!;
+  }
+
+  /** Every page of every staff member. */
+  *staffPages(): Iterable<Socket> {
+    for (const id of this.staffIds) yield* this.byId.get(id)!.pages;
+  }
+
+  get staffOnline(): boolean {
+    for (const id of this.staffIds) if (this.byId.get(id)!.pages.size > 0) return true;
+    return false;
+  }
+
+  /** A page said hello: the person is here, whatever grace period ran. */
+  arrived(person: Person, page: Socket): void {
+    person.pages.add(page);
+    person.leaveAt = 0;
+    this.leaving.delete(person);
+  }
+
+  /** A page closed; true when it was the person's last, and their grace period starts. */
+  departed(person: Person, page: Socket, now: number, graceMs: number): boolean {
+    if (!person.pages.delete(page) || person.pages.size > 0) return false;
+    this.startGrace(person, now, graceMs);
+    return true;
+  }
+
+  /** Someone admitted before they connect gets the grace period to do so. */
+  startGrace(person: Person, now: number, graceMs: number): void {
+    person.leaveAt = now + graceMs;
+    this.leaving.delete(person);
+    this.leaving.add(person);
+  }
+
+  /** How many people are in their grace period. */
+  get leavingCount(): number {
+    return this.leaving.size;
+  }
+
+  /** People whose grace period has ended, at most `max` of them, removed from the room. */
+  expire(now: number, max: number): Person[] {
+    const gone: Person[] = [];
+    for (const person of this.leaving) {
+      if (gone.length >= max || person.leaveAt > now) break;
+      this.leaving.delete(person);
+      gone.push(person);
+      this.remove(person.id);
+    }
+    return gone;
+  }
+
+  remove(id: string): Person | undefined {
+    const person = this.byId.get(id);
+    if (!person) return undefined;
+    this.byId.delete(id);
+    this.staffIds.delete(id);
+    this.leaving.delete(person);
+    return person;
+  }
+}

@@ -1,0 +1,80 @@
+import type { QueueEntry } from "../../protocol/wire";
+import { KeyedLimiter } from "../rate-limit";
+
+export type AdmitRefusal = "full" | "too_many" | "gone" | "ended" | "taken";
+
+/** How many ids of people who left, and of ended sessions, the room remembers. */
+const REMEMBERED = 50_000;
+
+/**
+ * The patient queue: who is waiting (or in a text-only session), in
+ * check-in order, and what keeps a closed door closed: patients who left or
+ * were removed and sessions that ended are refused if their cookie is
+ * replayed, and a scheduled session's link admits one person.
+ */
+export class Queue {
+  private readonly entries = new Map<string, QueueEntry>();
+  private readonly gone = new Set<string>();
+  private readonly ended = new Set<string>();
+  /** Scheduled sessions: the one patient whose link opened it. */
+  private readonly claims = new Map<string, string>();
+  private readonly checkIns: KeyedLimiter;
+  readonly capacity: number;
+
+  constructor(capacity: number, checkInsPerMinute: number) {
+    this.capacity = capacity;
+    this.checkIns = new KeyedLimiter(checkInsPerMinute, checkInsPerMinute / 60);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(patientId: string): QueueEntry | undefined {
+    return this.entries.get(patientId);
+  }
+
+  /** A snapshot, oldest check-in first. */
+  snapshot(): QueueEntry[] {
+    return [...this.entries.values()].sort((a, b) => a.checkedInAt - b.checkedInAt);
+  }
+
+  /** A new check-in from `address`, limited per address. */
+  takeCheckIn(address: string, now: number): boolean {
+    return this.checkIns.take(address, now);
+  }
+
+  /** Why `entry` may not (re-)enter, or null. */
+  refusal(entry: Pick<QueueEntry, "id" | "session">): AdmitRefusal | null {
+    if (this.gone.has(entry.id)) return "gone";
+    if (entry.session && this.ended.has(entry.session.id)) return "ended";
+    const claimed = entry.session ? this.claims.get(entry.session.id) : undefined;
+    if (claimed !== undefined && claimed !== entry.id) return "taken";
+    if (!this.entries.has(entry.id) && this.entries.size >= this.capacity) return "full";
+    return null;
+  }
+
+  add(entry: QueueEntry): void {
+    this.entries.set(entry.id, entry);
+    if (entry.session?.scheduled) this.claims.set(entry.session.id, entry.id);
+  }
+
+  /** Takes a patient out of the queue; `forGood` also refuses their cookie from now on. */
+  remove(patientId: string, forGood: boolean): QueueEntry | undefined {
+    const entry = this.entries.get(patientId);
+    this.entries.delete(patientId);
+    if (forGood) remember(this.gone, patientId);
+    return entry;
+  }
+
+  /** A session ended: nobody enters it again. */
+  end(sessionId: string): void {
+    remember(this.ended, sessionId);
+    this.claims.delete(sessionId);
+  }
+}
+
+function remember(set: Set<string>, id: string): void {
+  if (set.size >= REMEMBERED) set.delete(set.values().next().value!);
+  set.add(id);
+}

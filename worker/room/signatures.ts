@@ -1,0 +1,76 @@
+import type { ChatMessage, ConversationMeta } from "../../protocol/wire";
+
+/** What a room signs; the Durable Object supplies an HMAC under the worker's secret. */
+export type Sign = (data: string) => string;
+
+export type MessageFields = Omit<ChatMessage, "type" | "c" | "n" | "sig">;
+
+/**
+ * The room's signatures. Pages keep what the room sends and hand it back
+ * after a reset; the room takes back only what it signed, so no page can
+ * slip in a message nobody sent, a membership nobody granted, or a pass for
+ * a page load that never happened. Each kind of record is signed under its
+ * own label, so one can never pass for another.
+ */
+export class Signatures {
+  private readonly sign: Sign;
+  private readonly room: string;
+
+  constructor(room: string, sign: Sign) {
+    this.room = room;
+    this.sign = sign;
+  }
+
+  /**
+   * A message in conversation `c`. A message to everyone waiting is signed
+   * once for all (its `seq` is the same in every conversation): the room
+   * takes it back only into a patient's conversation that existed when it
+   * was sent.
+   */
+  message(c: string, m: MessageFields): string {
+    const where = m.all ? "*" : c;
+    return this.sign(JSON.stringify(["msg", this.room, where, m.seq, m.cid, m.by, m.name, m.role, m.text, m.time, m.q === true, m.all === true]));
+  }
+
+  /** A page load: its person, its id, and the seq it started after (it never gets anything at or below). */
+  pass(person: string, page: string, floor: number): string {
+    const sig = this.sign(JSON.stringify(["pass", this.room, person, page, floor]));
+    return `${page}.${floor}.${sig}`;
+  }
+
+  /** The page and floor a pass proves for `person`, or null for anything else. */
+  readPass(person: string, pass: string): { page: string; floor: number } | null {
+    const [page, floorText, sig, extra] = pass.split(".");
+    const floor = Number(floorText);
+    if (!page || !sig || extra !== undefined || !Number.isSafeInteger(floor) || floor < 0) return null;
+    return same(this.pass(person, page, floor), pass) ? { page, floor } : null;
+  }
+
+  /** A staff conversation's description: kind, title, owner, members, version. */
+  meta(m: Omit<ConversationMeta, "sig">): string {
+    return this.sign(JSON.stringify(["meta", this.room, m.c, m.kind, m.title ?? "", m.owner ?? "", m.members, m.left ?? [], m.deleted === true, m.ver]));
+  }
+
+  /** The id of the one-to-one conversation between two staff members: the same whoever opens it, and after a reset. */
+  directId(a: string, b: string): string {
+    const [x, y] = a < b ? [a, b] : [b, a];
+    return `d-${this.sign(JSON.stringify(["direct", this.room, x, y])).slice(0, 22)}`;
+  }
+
+  verifyMessage(c: string, m: MessageFields & { sig: string }): boolean {
+    return same(this.message(c, m), m.sig);
+  }
+
+  verifyMeta(m: ConversationMeta): boolean {
+    const { sig, ...rest } = m;
+    return same(this.meta(rest), sig);
+  }
+}
+
+/** Compares signatures in time independent of where they differ. */
+function same(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
