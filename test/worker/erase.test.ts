@@ -1,5 +1,6 @@
 import { afterEach, expect, it } from "vitest";
-import { closeAllSockets, connect, freshRoom, joinAsPatient, joinAsStaff, staffCookie, type JoinedPatient, type Socket } from "./helpers";
+import { CLOSE } from "../../protocol/wire";
+import { api, closeAllSockets, connect, freshRoom, joinAsPatient, joinAsStaff, staffCookie, type JoinedPatient, type Socket } from "./helpers";
 
 afterEach(closeAllSockets);
 
@@ -47,6 +48,25 @@ it("reloading the staff page erases what it had been shown", async () => {
 
   expect(await ana.socket.waitForType("erased")).toEqual({ type: "erased", c: ana.patient.c, upto: last });
   expect(reloaded.socket.of("msg")).toEqual([]);
+  const replay = await replayFor(room, ana);
+  expect(replay.of("msg")).toEqual([]);
+});
+
+it("signing in again after signing out erases what the signed-out page had been shown, however long the staff member was away", async () => {
+  const room = freshRoom();
+  const desk = await joinAsStaff(room, { name: "Sam Reyes", role: "staff" });
+  const { host, ana, last } = await conversation(room);
+  await api("/api/provider/session", { method: "DELETE", headers: { Cookie: host.cookie } });
+  expect((await host.socket.waitForClose()).code).toBe(CLOSE.signedOut);
+  // LEAVE_GRACE_SECONDS is 1 in the test config: the room no longer counts them as present.
+  await desk.socket.waitForType("staff_gone", (m) => m.id === host.id, { timeoutMs: 5_000 });
+
+  const again = await joinAsStaff(room);
+  await again.socket.settle();
+
+  expect(again.id).toBe(host.id);
+  expect(await ana.socket.waitForType("erased")).toEqual({ type: "erased", c: ana.patient.c, upto: last });
+  expect(again.socket.of("msg")).toEqual([]);
   const replay = await replayFor(room, ana);
   expect(replay.of("msg")).toEqual([]);
 });
