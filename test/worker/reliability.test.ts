@@ -246,6 +246,66 @@ describe("a reset in the middle of a conversation", () => {
   });
 });
 
+describe("a staff group across a reset", () => {
+  /** A host and a colleague in a group with a message each; then the room's Durable Object is reset. */
+  async function groupThenReset() {
+    const room = freshRoom();
+    const host = await joinAsStaff(room);
+    const desk = await joinAsStaff(room, { name: "Sam Reyes", role: "staff" });
+    host.socket.send({ type: "create_group", cid: "g1", title: "Morning shift", members: [desk.id] });
+    const { type: _, ...meta } = await desk.socket.waitForType("conversation");
+    desk.socket.send({ type: "send", c: meta.c, cid: "d1", text: "Room 2 is ready." });
+    await host.socket.waitForType("msg", (m) => m.cid === "d1");
+    host.socket.send({ type: "send", c: meta.c, cid: "h1", text: "Thanks, sending the next one." });
+    await desk.socket.waitForType("msg", (m) => m.cid === "h1");
+    await host.socket.settle();
+    const held = { host: host.socket.copy(meta.c), desk: desk.socket.copy(meta.c) };
+    const resume = { host: host.socket.resumeState(), desk: desk.socket.resumeState() };
+    await resetRoom(room);
+    for (const page of [host, desk]) expect((await page.socket.waitForClose()).code).toBe(1006);
+    return { room, host, desk, meta, held, resume };
+  }
+
+  it("comes back from its members' pages: its signed description and its messages, and it goes on", async () => {
+    const { room, host, desk, meta, held, resume } = await groupThenReset();
+
+    const hostBack = await joinAsStaff(room, { cookie: host.cookie, resume: resume.host });
+    for (const frame of seedFrames(meta.c, held.host, { meta })) hostBack.socket.send(frame);
+    await hostBack.socket.settle();
+    const deskBack = await joinAsStaff(room, { cookie: desk.cookie, resume: resume.desk });
+    for (const frame of seedFrames(meta.c, held.desk, { meta })) deskBack.socket.send(frame);
+    await deskBack.socket.settle();
+
+    expect(await deskBack.socket.waitForType("conversation", (m) => m.c === meta.c)).toMatchObject({ kind: "group", title: "Morning shift", owner: host.id });
+    expect(texts(deskBack.socket.copy(meta.c, held.desk))).toEqual(["Room 2 is ready.", "Thanks, sending the next one."]);
+    expect([...hostBack.socket.of("error"), ...deskBack.socket.of("error")]).toEqual([]);
+    deskBack.socket.send({ type: "send", c: meta.c, cid: "d2", text: "Next one is in." });
+    expect(await hostBack.socket.waitForType("msg", (m) => m.cid === "d2")).toMatchObject({ c: meta.c, name: "Sam Reyes" });
+  });
+
+  it("a description changed by a page (a member added) is refused with bad_seed and restores nothing", async () => {
+    const { room, host, desk, meta, held, resume } = await groupThenReset();
+    const outsider = await joinAsStaff(room, { name: "Lee Park", role: "staff" });
+    const tampered = { ...meta, members: [...meta.members, { id: outsider.id, name: "Lee Park", role: "staff" as const }] };
+
+    const deskBack = await joinAsStaff(room, { cookie: desk.cookie, resume: resume.desk });
+    for (const frame of seedFrames(meta.c, held.desk, { meta: tampered })) deskBack.socket.send(frame);
+    await deskBack.socket.settle();
+
+    expect(deskBack.socket.of("error")).toEqual([expect.objectContaining({ code: "bad_seed", c: meta.c })]);
+    await outsider.socket.settle();
+    expect(outsider.socket.of("conversation")).toEqual([]);
+    expect(outsider.socket.texts()).toEqual([]);
+    // The host's genuine copy still restores it, for its real members only.
+    const hostBack = await joinAsStaff(room, { cookie: host.cookie, resume: resume.host });
+    for (const frame of seedFrames(meta.c, held.host, { meta })) hostBack.socket.send(frame);
+    await hostBack.socket.settle();
+    expect((await deskBack.socket.waitForType("conversation", (m) => m.c === meta.c)).members.map((m) => m.id)).toEqual([host.id, desk.id]);
+    await outsider.socket.settle();
+    expect(outsider.socket.of("conversation")).toEqual([]);
+  });
+});
+
 describe("check-ins per client address", () => {
   const office = { "CF-Connecting-IP": "203.0.113.9" };
 
