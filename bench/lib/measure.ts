@@ -55,6 +55,7 @@ export async function measureTarget(
   };
 
   const target = await start(tracker);
+  log(`${name}: serving on ${target.url}`);
   const unregister = onStop(() => target.stop());
   try {
     // First, while the server holds nothing but a warm-up room: freed

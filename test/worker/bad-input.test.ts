@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { api, checkIn, closeAllSockets, connect, freshRoom, joinAsPatient, joinAsProvider, providerCookie, upgrade } from "./helpers";
+import { api, checkIn, closeAllSockets, connect, freshRoom, joinAsPatient, joinAsStaff, staffCookie, upgrade } from "./helpers";
 
 afterEach(closeAllSockets);
 
@@ -8,21 +8,21 @@ const MARKER = "d0-not-echo-9c1";
 describe("malformed frames", () => {
   it("are refused with error frames that do not echo them, while the room keeps serving everyone else", async () => {
     const room = freshRoom();
-    const { socket: provider } = await joinAsProvider(room);
+    const { socket: provider } = await joinAsStaff(room);
     const mallory = await joinAsPatient(room, "Mallory Test");
     const ana = await joinAsPatient(room, "Ana Lima");
 
-    mallory.socket.sendRaw(`{"type":"send","text":"${MARKER}"`);
+    mallory.socket.sendRaw(`{"type":"send","c":"${mallory.patient.c}","text":"${MARKER}"`);
     mallory.socket.send({ type: "shout", text: MARKER });
     mallory.socket.sendRaw(new TextEncoder().encode(JSON.stringify({ type: "ping", x: MARKER })));
-    mallory.socket.send({ type: "send", cid: "long", text: MARKER + "x".repeat(4000) });
+    mallory.socket.send({ type: "send", c: mallory.patient.c, cid: "long", text: MARKER + "x".repeat(4000) });
     mallory.socket.send({ type: "broadcast", cid: "nope", text: MARKER });
     await mallory.socket.settle();
 
     expect(mallory.socket.of("error").map((e) => e.code)).toEqual(["bad_frame", "bad_frame", "bad_frame", "bad_text", "forbidden"]);
     expect(mallory.socket.raw.join("\n")).not.toContain(MARKER);
 
-    ana.socket.send({ type: "send", cid: "a1", text: "Still working?" });
+    ana.socket.send({ type: "send", c: ana.patient.c, cid: "a1", text: "Still working?" });
     expect((await provider.waitForType("msg", (m) => m.cid === "a1")).text).toBe("Still working?");
     await ana.socket.settle();
     expect(ana.socket.raw.join("\n")).not.toContain(MARKER);
@@ -34,7 +34,7 @@ describe("malformed frames", () => {
     const ana = await checkIn(room, "Ana Lima");
     const socket = await connect(room, ana.cookie);
 
-    socket.send({ type: "send", cid: "early", text: "Hi" });
+    socket.send({ type: "send", c: ana.c, cid: "early", text: "Hi" });
 
     expect(await socket.waitForType("error")).toMatchObject({ code: "hello_required" });
     await socket.hello();
@@ -42,10 +42,10 @@ describe("malformed frames", () => {
 
   it("a frame over 64 KiB closes the socket with 1009", async () => {
     const room = freshRoom();
-    const { socket: provider } = await joinAsProvider(room);
+    const { socket: provider } = await joinAsStaff(room);
     const ana = await joinAsPatient(room, "Ana Lima");
 
-    ana.socket.send({ type: "send", cid: "huge", text: "z".repeat(70 * 1024) });
+    ana.socket.send({ type: "send", c: ana.patient.c, cid: "huge", text: "z".repeat(70 * 1024) });
 
     expect((await ana.socket.waitForClose()).code).toBe(1009);
     await provider.waitForType("patient", (m) => m.patient.id === ana.patient.id && m.patient.status === "away");
@@ -57,7 +57,7 @@ describe("malformed frames", () => {
     const ana = await checkIn(room, "Ana Lima");
     const socket = await connect(room, ana.cookie);
 
-    socket.send({ type: "hello", v: 0 });
+    socket.send({ type: "hello", v: 1 });
 
     expect(await socket.waitForType("error")).toMatchObject({ code: "version" });
     expect((await socket.waitForClose()).code).toBe(4002);
@@ -82,18 +82,18 @@ describe("who may open a socket", () => {
     expect((await upgrade(freshRoom("b"), ana.cookie)).status).toBe(401);
   });
 
-  it("a patient's cookie does not open the provider's socket", async () => {
+  it("a patient's cookie does not open a staff socket", async () => {
     const room = freshRoom();
     const ana = await checkIn(room, "Ana Lima");
 
-    expect((await upgrade(room, ana.cookie, { as: "provider" })).status).toBe(401);
-    expect((await upgrade(room, `qc_provider=${ana.cookie.slice("qc_patient=".length)}`, { as: "provider" })).status).toBe(401);
+    expect((await upgrade(room, ana.cookie, { as: "staff" })).status).toBe(401);
+    expect((await upgrade(room, `qc_staff=${ana.cookie.slice("qc_patient=".length)}`, { as: "staff" })).status).toBe(401);
   });
 
-  it("a provider signed in for another room is refused with 401", async () => {
-    const cookie = await providerCookie(freshRoom("mine"));
+  it("a staff member signed in for another room is refused with 401", async () => {
+    const cookie = await staffCookie(freshRoom("mine"));
 
-    expect((await upgrade(freshRoom("theirs"), cookie, { as: "provider" })).status).toBe(401);
+    expect((await upgrade(freshRoom("theirs"), cookie, { as: "staff" })).status).toBe(401);
   });
 
   it.each([

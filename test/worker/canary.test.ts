@@ -5,9 +5,9 @@
  */
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { LIMITS } from "../../worker/protocol";
+import { LIMITS } from "../../protocol/wire";
 import { signInvite } from "../../worker/tokens";
-import { api, captureConsole, checkIn, closeAllSockets, freshRoom, joinAsPatient, joinAsProvider, postJson, providerCookie } from "./helpers";
+import { api, captureConsole, checkIn, closeAllSockets, freshRoom, joinAsPatient, joinAsStaff, postJson, staffCookie } from "./helpers";
 
 let logged: string[];
 let canary: string;
@@ -41,7 +41,7 @@ function openInvite(room: string): Promise<string> {
 
 async function waitingRoom() {
   const room = freshRoom();
-  const { socket: provider } = await joinAsProvider(room);
+  const { socket: provider } = await joinAsStaff(room);
   const ana = await joinAsPatient(room, "Ana Lima");
   return { room, provider, ana };
 }
@@ -50,9 +50,9 @@ describe("a canary in a chat frame", () => {
   it("in a valid message, either way, is delivered and never logged", async () => {
     const { provider, ana } = await waitingRoom();
 
-    ana.socket.send({ type: "send", cid: "a1", text: `I take ${canary} daily` });
+    ana.socket.send({ type: "send", c: ana.patient.c, cid: "a1", text: `I take ${canary} daily` });
     expect((await provider.waitForType("msg", (m) => m.cid === "a1")).text).toContain(canary);
-    provider.send({ type: "send", cid: "p1", to: ana.patient.id, text: `Stop ${canary} for now` });
+    provider.send({ type: "send", c: ana.patient.c, cid: "p1", text: `Stop ${canary} for now` });
     expect((await ana.socket.waitForType("msg", (m) => m.cid === "p1")).text).toContain(canary);
 
     expect([...ana.socket.of("error"), ...provider.of("error")]).toEqual([]);
@@ -83,11 +83,12 @@ describe("a canary in a chat frame", () => {
     const frames = [
       { type: canary },
       { type: "shout", text: canary },
-      { type: "send", cid: "c1", text: "Hello", note: canary },
+      { type: "send", c: ana.patient.c, cid: "c1", text: "Hello", note: canary },
       { type: "ping", [canary]: true },
-      { type: "erase", patient: ana.patient.id, upto: 1, reason: canary },
+      { type: "close", c: ana.patient.c, upto: 1, reason: canary },
       { type: "hello", v: canary },
-      { type: "send", cid: canary.repeat(2), text: "Hello" },
+      { type: "send", c: ana.patient.c, cid: canary.repeat(2), text: "Hello" },
+      { type: "send", c: canary.repeat(2), cid: "c2", text: "Hello" },
     ];
 
     for (const frame of frames) ana.socket.send(frame);
@@ -103,8 +104,8 @@ describe("a canary in a chat frame", () => {
     const { provider, ana } = await waitingRoom();
     const text = canary + "x".repeat(LIMITS.textChars);
 
-    ana.socket.send({ type: "send", cid: "long", text });
-    provider.send({ type: "send", cid: "long", to: ana.patient.id, text });
+    ana.socket.send({ type: "send", c: ana.patient.c, cid: "long", text });
+    provider.send({ type: "send", c: ana.patient.c, cid: "long", text });
 
     expect(await ana.socket.waitForType("error")).toMatchObject({ code: "bad_text", cid: "long" });
     expect(await provider.waitForType("error")).toMatchObject({ code: "bad_text", cid: "long" });
@@ -117,7 +118,7 @@ describe("a canary in a chat frame", () => {
     const { provider, ana } = await waitingRoom();
     const digits = `7${crypto.getRandomValues(new Uint32Array(1))[0]!.toString().padStart(10, "0")}`;
 
-    ana.socket.sendRaw(`{"type":"send","cid":"n1","text":${digits}}`);
+    ana.socket.sendRaw(`{"type":"send","c":"${ana.patient.c}","cid":"n1","text":${digits}}`);
 
     expect(await ana.socket.waitForType("error")).toMatchObject({ code: "bad_text", cid: "n1" });
     await provider.settle();
@@ -127,7 +128,7 @@ describe("a canary in a chat frame", () => {
   it(`in a frame over ${LIMITS.frameBytes / 1024} KiB closes that socket with 1009 and is nowhere`, async () => {
     const { provider, ana } = await waitingRoom();
 
-    ana.socket.send({ type: "send", cid: "huge", text: canary + "z".repeat(LIMITS.frameBytes) });
+    ana.socket.send({ type: "send", c: ana.patient.c, cid: "huge", text: canary + "z".repeat(LIMITS.frameBytes) });
 
     expect((await ana.socket.waitForClose()).code).toBe(1009);
     await provider.waitForType("patient", (m) => m.patient.id === ana.patient.id && m.patient.status === "away");
@@ -138,7 +139,7 @@ describe("a canary in a chat frame", () => {
 describe("a canary in a display name", () => {
   it("in a valid name reaches the provider's queue and the patient's page, never a log", async () => {
     const room = freshRoom();
-    const { socket: provider } = await joinAsProvider(room);
+    const { socket: provider } = await joinAsStaff(room);
 
     const ana = await joinAsPatient(room, `Ana ${canary}`);
 
@@ -187,7 +188,7 @@ describe("a canary in an HTTP request", () => {
   it("in a JSON body that is not an object is refused with 400 without being echoed", async () => {
     const room = freshRoom();
     const invite = await openInvite(room);
-    const provider = await providerCookie(room);
+    const provider = await staffCookie(room);
     const bodies: string[] = [];
 
     for (const res of [

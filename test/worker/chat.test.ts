@@ -1,86 +1,98 @@
 import { afterEach, expect, it } from "vitest";
-import { closeAllSockets, freshRoom, joinAsPatient, joinAsProvider } from "./helpers";
+import { closeAllSockets, freshRoom, joinAsPatient, joinAsStaff } from "./helpers";
 
 afterEach(closeAllSockets);
 
-it("a patient and the provider chat both ways, with the server assigning seq, time, name and role", async () => {
+it("a patient and a host chat both ways, with the server assigning seq, arrival, time, writer, name and role", async () => {
   const room = freshRoom();
-  const { socket: provider } = await joinAsProvider(room, { name: "Dr. Rivera" });
+  const { socket: host, id: hostId } = await joinAsStaff(room, { name: "Dr. Rivera" });
   const { socket: ana, patient } = await joinAsPatient(room, "Ana Lima");
   const before = Date.now();
 
-  ana.send({ type: "send", cid: "a1", text: "I'm in the waiting room." });
-  const fromAna = await provider.waitForType("msg", (m) => m.cid === "a1");
-  provider.send({ type: "send", cid: "p1", to: patient.id, text: "Thanks, I'll be with you shortly." });
-  const fromProvider = await ana.waitForType("msg", (m) => m.cid === "p1");
+  ana.send({ type: "send", c: patient.c, cid: "a1", text: "I'm in the waiting room." });
+  const fromAna = await host.waitForType("msg", (m) => m.cid === "a1");
+  host.send({ type: "send", c: patient.c, cid: "p1", text: "Thanks, I'll be with you shortly." });
+  const fromHost = await ana.waitForType("msg", (m) => m.cid === "p1");
 
   expect(fromAna).toEqual({
     type: "msg",
-    patient: patient.id,
+    c: patient.c,
     seq: expect.any(Number),
+    n: expect.any(Number),
     cid: "a1",
-    from: "patient",
+    by: patient.id,
     name: "Ana Lima",
+    role: "patient",
     text: "I'm in the waiting room.",
     time: expect.any(Number),
     sig: expect.any(String),
   });
-  expect(fromProvider).toMatchObject({ patient: patient.id, seq: fromAna.seq + 1, from: "provider", name: "Dr. Rivera" });
+  expect(fromHost).toMatchObject({ c: patient.c, by: hostId, role: "host", name: "Dr. Rivera" });
+  expect(fromHost.seq).toBeGreaterThan(fromAna.seq);
+  expect(fromHost.n).toBe(fromAna.n + 1);
   expect(fromAna.time).toBeGreaterThanOrEqual(before - 1_000);
-  expect(fromProvider.time).toBeGreaterThanOrEqual(fromAna.time);
+  expect(fromHost.time).toBeGreaterThanOrEqual(fromAna.time);
   // Each side also gets its own message back, as the room recorded it.
   expect(await ana.waitForType("msg", (m) => m.cid === "a1")).toEqual(fromAna);
-  expect(await provider.waitForType("msg", (m) => m.cid === "p1")).toEqual(fromProvider);
+  expect(await host.waitForType("msg", (m) => m.cid === "p1")).toEqual(fromHost);
 });
 
-it("a patient cannot claim to be the provider: a frame with from, role or time is rejected", async () => {
+it("a patient cannot claim to be staff: a frame with by, name, role or time is rejected", async () => {
   const room = freshRoom();
-  const { socket: provider } = await joinAsProvider(room);
-  const { socket: ana } = await joinAsPatient(room, "Ana Lima");
+  const { socket: host, id: hostId } = await joinAsStaff(room);
+  const { socket: ana, patient } = await joinAsPatient(room, "Ana Lima");
 
-  ana.send({ type: "send", cid: "fake", text: "Your test results are fine", from: "provider", role: "provider", time: 0 });
+  for (const forged of [{ by: hostId }, { name: "Dr. Rivera" }, { role: "host" }, { time: 0 }]) {
+    ana.send({ type: "send", c: patient.c, cid: "fake", text: "Your test results are fine", ...forged });
+  }
 
-  expect(await ana.waitForType("error")).toMatchObject({ code: "bad_frame" });
   await ana.settle();
-  await provider.settle();
-  expect(provider.of("msg")).toEqual([]);
+  expect(ana.of("error").map((e) => e.code)).toEqual(["bad_frame", "bad_frame", "bad_frame", "bad_frame"]);
+  await host.settle();
+  expect(host.of("msg")).toEqual([]);
   expect(ana.of("msg")).toEqual([]);
 });
 
-it("a broadcast reaches every waiting patient", async () => {
+it("a message to everyone waiting reaches each patient in their own conversation, and the staff page as one frame", async () => {
   const room = freshRoom();
-  const { socket: provider } = await joinAsProvider(room, { name: "Dr. Rivera" });
+  const { socket: host, id: hostId } = await joinAsStaff(room, { name: "Dr. Rivera" });
   const ana = await joinAsPatient(room, "Ana Lima");
   const bo = await joinAsPatient(room, "Bo Chen");
 
-  provider.send({ type: "broadcast", cid: "all1", text: "The clinic is running 10 minutes late." });
+  host.send({ type: "broadcast", cid: "all1", text: "The clinic is running 10 minutes late." });
 
   for (const { socket, patient } of [ana, bo]) {
     const msg = await socket.waitForType("msg", (m) => m.cid === "all1");
-    expect(msg).toMatchObject({ patient: patient.id, from: "provider", name: "Dr. Rivera", broadcast: true });
+    expect(msg).toMatchObject({ c: patient.c, by: hostId, role: "host", name: "Dr. Rivera", all: true });
   }
+  const once = await host.waitForType("broadcast", (m) => m.cid === "all1");
+  expect(once).toMatchObject({ by: hostId, name: "Dr. Rivera", all: true, text: "The clinic is running 10 minutes late." });
+  expect(once).not.toHaveProperty("c");
+  await host.settle();
+  expect(host.of("broadcast")).toHaveLength(1);
+  expect(host.of("msg")).toEqual([]);
 });
 
-it("the provider is told plainly when the recipient has left", async () => {
+it("staff are told plainly when the patient they write to has left", async () => {
   const room = freshRoom();
-  const { socket: provider } = await joinAsProvider(room);
+  const { socket: host } = await joinAsStaff(room);
   const ana = await joinAsPatient(room, "Ana Lima");
   ana.socket.send({ type: "leave" });
-  await provider.waitForType("patient_left", (m) => m.id === ana.patient.id);
+  await host.waitForType("patient_left", (m) => m.c === ana.patient.c);
 
-  provider.send({ type: "send", cid: "late", to: ana.patient.id, text: "Hello?" });
+  host.send({ type: "send", c: ana.patient.c, cid: "late", text: "Hello?" });
 
-  expect(await provider.waitForType("error")).toMatchObject({ code: "recipient_left", cid: "late" });
+  expect(await host.waitForType("error")).toMatchObject({ code: "recipient_left", cid: "late", c: ana.patient.c });
 });
 
-it("patients see when the provider comes online and goes offline", async () => {
+it("patients see when staff come online and go offline", async () => {
   const room = freshRoom();
   const ana = await joinAsPatient(room, "Ana Lima");
-  expect(ana.welcome.providerOnline).toBe(false);
+  expect(ana.welcome.staffOnline).toBe(false);
 
-  const { socket: provider } = await joinAsProvider(room);
-  await ana.socket.waitForType("provider", (m) => m.online);
-  provider.close();
+  const { socket: host } = await joinAsStaff(room);
+  await ana.socket.waitForType("staff_online", (m) => m.online);
+  host.close();
 
-  await ana.socket.waitForType("provider", (m) => !m.online);
+  await ana.socket.waitForType("staff_online", (m) => !m.online);
 });

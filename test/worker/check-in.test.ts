@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { env } from "cloudflare:workers";
-import { signProvider } from "../../worker/tokens";
-import { api, checkIn, freshRoom, postJson, providerCookie } from "./helpers";
+import { STAFF_SESSION_TTL, staffId } from "../../worker/tokens";
+import { api, checkIn, freshRoom, postJson, signIn, staffCookie, staffLink } from "./helpers";
 
 describe("patient check-in", () => {
   it("a patient checks in with a name and gets an HttpOnly session cookie scoped to the room", async () => {
@@ -11,9 +10,11 @@ describe("patient check-in", () => {
     const res = await postJson(`/api/rooms/${room}/check-in`, { name: "  Ana Lima  " });
 
     expect(res.status).toBe(200);
-    const body = await res.json<{ id: string; name: string; checkedInAt: number }>();
+    const body = await res.json<{ id: string; c: string; name: string; checkedInAt: number }>();
     expect(body.name).toBe("Ana Lima");
     expect(body.id).toMatch(/^[A-Za-z0-9_-]{16,}$/);
+    expect(body.c).toMatch(/^[A-Za-z0-9_-]{16,}$/);
+    expect(body.c).not.toBe(body.id);
     expect(body.checkedInAt).toBeGreaterThanOrEqual(before);
     const cookie = res.headers.getSetCookie().find((c) => c.startsWith("qc_patient="));
     expect(cookie).toContain(`Path=/api/rooms/${room}`);
@@ -79,7 +80,7 @@ describe("the patient's own session", () => {
     const res = await api(`/api/rooms/${room}/me`, { headers: { Cookie: ana.cookie } });
 
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ id: ana.id, name: "Ana Lima", checkedInAt: ana.checkedInAt });
+    expect(await res.json()).toEqual({ id: ana.id, c: ana.c, name: "Ana Lima", checkedInAt: ana.checkedInAt });
   });
 
   it("/me without a cookie is 401", async () => {
@@ -111,50 +112,53 @@ describe("the patient's own session", () => {
   });
 });
 
-describe("provider sign-in", () => {
-  it("a provider link token is exchanged for a session cookie that /api/provider/me recognises, with the idle sign-out time", async () => {
+describe("staff sign-in", () => {
+  it("a staff link token is exchanged for a session cookie that /api/provider/me recognises, with role, id, idle sign-out time and refresh period", async () => {
     const room = freshRoom();
-    const cookie = await providerCookie(room, "Dr. Rivera");
+    const cookie = await staffCookie(room, "Dr. Rivera");
 
     const res = await api("/api/provider/me", { headers: { Cookie: cookie } });
 
-    expect(await res.json()).toEqual({ room, name: "Dr. Rivera", idleMinutes: 15 });
+    expect(await res.json()).toEqual({
+      room,
+      name: "Dr. Rivera",
+      role: "host",
+      id: await staffId(room, "Dr. Rivera"),
+      idleMinutes: 15,
+      refreshSeconds: STAFF_SESSION_TTL / 3,
+    });
   });
 
-  it("a forged provider token is refused with 401", async () => {
+  it("a forged staff link is refused with 401", async () => {
     const res = await api("/api/provider/session", { method: "POST", headers: { Authorization: "Bearer not.a.token" } });
 
     expect(res.status).toBe(401);
     expect(res.headers.getSetCookie()).toEqual([]);
   });
 
-  it("a patient's cookie is not a provider session", async () => {
+  it("a patient's cookie is not a staff session", async () => {
     const room = freshRoom();
     const ana = await checkIn(room, "Ana Lima");
     const token = ana.cookie.slice("qc_patient=".length);
 
-    const asBearer = await api("/api/provider/session", { method: "POST", headers: { Authorization: `Bearer ${token}` } });
-    const asCookie = await api("/api/provider/me", { headers: { Cookie: `qc_provider=${token}` } });
+    const asBearer = await signIn(token);
+    const asCookie = await api("/api/provider/me", { headers: { Cookie: `qc_staff=${token}` } });
 
     expect(asBearer.status).toBe(401);
     expect(asCookie.status).toBe(401);
   });
 
-  it("the provider cookie is HttpOnly and scoped to the API", async () => {
-    const token = await signProvider(env.SESSION_SECRET, freshRoom(), "Dr. Rivera", 3600);
+  it("the staff cookie is HttpOnly and scoped to the API", async () => {
+    const res = await signIn(await staffLink(freshRoom()));
 
-    const res = await api("/api/provider/session", { method: "POST", headers: { Authorization: `Bearer ${token}` } });
-
-    const cookie = res.headers.getSetCookie().find((c) => c.startsWith("qc_provider="));
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith("qc_staff="));
     expect(cookie).toContain("Path=/api");
     expect(cookie).toContain("HttpOnly");
     expect(cookie).toContain("SameSite=Strict");
   });
 
-  it("an expired provider link is refused with 401", async () => {
-    const token = await signProvider(env.SESSION_SECRET, freshRoom(), "Dr. Rivera", -60);
-
-    const res = await api("/api/provider/session", { method: "POST", headers: { Authorization: `Bearer ${token}` } });
+  it("an expired staff link is refused with 401", async () => {
+    const res = await signIn(await staffLink(freshRoom(), { ttl: -60 }));
 
     expect(res.status).toBe(401);
   });

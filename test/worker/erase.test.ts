@@ -1,64 +1,85 @@
 import { afterEach, expect, it } from "vitest";
-import { closeAllSockets, connect, freshRoom, joinAsPatient, joinAsProvider, providerCookie, type Socket } from "./helpers";
+import { CLOSE } from "../../protocol/wire";
+import { api, closeAllSockets, connect, freshRoom, joinAsPatient, joinAsStaff, staffCookie, type JoinedPatient, type Socket } from "./helpers";
 
 afterEach(closeAllSockets);
 
-/** A provider and a patient who have exchanged two messages. */
+/** A host and a patient who have exchanged two messages. */
 async function conversation(room: string) {
-  const cookie = await providerCookie(room);
-  const provider = await joinAsProvider(room, { cookie });
+  const cookie = await staffCookie(room);
+  const host = await joinAsStaff(room, { cookie });
   const ana = await joinAsPatient(room, "Ana Lima");
-  ana.socket.send({ type: "send", cid: "a1", text: "Hello" });
-  await provider.socket.waitForType("msg", (m) => m.cid === "a1");
-  provider.socket.send({ type: "send", cid: "p1", to: ana.patient.id, text: "Hi Ana" });
+  ana.socket.send({ type: "send", c: ana.patient.c, cid: "a1", text: "Hello" });
+  await host.socket.waitForType("msg", (m) => m.cid === "a1");
+  host.socket.send({ type: "send", c: ana.patient.c, cid: "p1", text: "Hi Ana" });
   const { seq: last } = await ana.socket.waitForType("msg", (m) => m.cid === "p1");
-  return { cookie, provider, ana, last };
+  await host.socket.settle();
+  return { cookie, host, ana, last };
 }
 
-/** What a page resuming from the start of the conversation is sent. */
-async function replayFor(room: string, cookie: string, epoch: string, patientId: string): Promise<Socket> {
-  const page = await connect(room, cookie);
-  await page.hello({ epoch, cursors: { [patientId]: 0 } });
+/** What the patient's page, resuming from the start of the conversation, is sent. */
+async function replayFor(room: string, ana: JoinedPatient): Promise<Socket> {
+  const page = await connect(room, ana.patient.cookie);
+  await page.hello({ resume: { pass: ana.welcome.pass, epoch: ana.welcome.epoch, n: 0 } });
   await page.settle();
   return page;
 }
 
-it("an erase frame removes the conversation from the room and tells the patient and the provider", async () => {
+it("closing the chat box erases the conversation in the room and tells the patient and the staff page", async () => {
   const room = freshRoom();
-  const { provider, ana, last } = await conversation(room);
+  const { host, ana, last } = await conversation(room);
 
-  provider.socket.send({ type: "erase", patient: ana.patient.id, upto: last });
+  host.socket.send({ type: "close", c: ana.patient.c, upto: last });
 
-  const expected = { type: "erased", patient: ana.patient.id, upto: last };
+  const expected = { type: "erased", c: ana.patient.c, upto: last };
   expect(await ana.socket.waitForType("erased")).toEqual(expected);
-  expect(await provider.socket.waitForType("erased")).toEqual(expected);
-  const replay = await replayFor(room, ana.patient.cookie, ana.welcome.epoch, ana.patient.id);
+  expect(await host.socket.waitForType("erased")).toEqual(expected);
+  const replay = await replayFor(room, ana);
   expect(replay.of("msg")).toEqual([]);
 });
 
-it("reloading the provider page erases what it had been shown", async () => {
+it("reloading the staff page erases what it had been shown", async () => {
   const room = freshRoom();
-  const { cookie, provider, ana, last } = await conversation(room);
-  provider.socket.close();
+  const { cookie, host, ana, last } = await conversation(room);
+  host.socket.close();
 
-  const reloaded = await joinAsProvider(room, { cookie });
+  const reloaded = await joinAsStaff(room, { cookie });
   await reloaded.socket.settle();
 
-  expect(await ana.socket.waitForType("erased")).toEqual({ type: "erased", patient: ana.patient.id, upto: last });
+  expect(await ana.socket.waitForType("erased")).toEqual({ type: "erased", c: ana.patient.c, upto: last });
   expect(reloaded.socket.of("msg")).toEqual([]);
-  const replay = await replayFor(room, ana.patient.cookie, ana.welcome.epoch, ana.patient.id);
+  const replay = await replayFor(room, ana);
   expect(replay.of("msg")).toEqual([]);
 });
 
-it("reloading the provider page keeps and delivers what no provider page had seen", async () => {
+it("signing in again after signing out erases what the signed-out page had been shown, however long the staff member was away", async () => {
   const room = freshRoom();
-  const { cookie, provider, ana, last } = await conversation(room);
-  provider.socket.close();
-  await ana.socket.waitForType("provider", (m) => !m.online);
-  ana.socket.send({ type: "send", cid: "a2", text: "Are you still there?" });
-  await ana.socket.waitForType("msg", (m) => m.cid === "a2");
+  const desk = await joinAsStaff(room, { name: "Sam Reyes", role: "staff" });
+  const { host, ana, last } = await conversation(room);
+  await api("/api/provider/session", { method: "DELETE", headers: { Cookie: host.cookie } });
+  expect((await host.socket.waitForClose()).code).toBe(CLOSE.signedOut);
+  // LEAVE_GRACE_SECONDS is 1 in the test config: the room no longer counts them as present.
+  await desk.socket.waitForType("staff_gone", (m) => m.id === host.id, { timeoutMs: 5_000 });
 
-  const reloaded = await joinAsProvider(room, { cookie });
+  const again = await joinAsStaff(room);
+  await again.socket.settle();
+
+  expect(again.id).toBe(host.id);
+  expect(await ana.socket.waitForType("erased")).toEqual({ type: "erased", c: ana.patient.c, upto: last });
+  expect(again.socket.of("msg")).toEqual([]);
+  const replay = await replayFor(room, ana);
+  expect(replay.of("msg")).toEqual([]);
+});
+
+it("reloading the staff page keeps and delivers what no staff page had seen", async () => {
+  const room = freshRoom();
+  const { cookie, host, ana, last } = await conversation(room);
+  host.socket.close();
+  await ana.socket.waitForType("staff_online", (m) => !m.online);
+  ana.socket.send({ type: "send", c: ana.patient.c, cid: "a2", text: "Are you still there?" });
+  expect(await ana.socket.waitForType("msg", (m) => m.cid === "a2")).toMatchObject({ q: true });
+
+  const reloaded = await joinAsStaff(room, { cookie });
 
   expect((await reloaded.socket.waitForType("msg")).text).toBe("Are you still there?");
   await reloaded.socket.settle();
@@ -66,18 +87,19 @@ it("reloading the provider page keeps and delivers what no provider page had see
   expect(await ana.socket.waitForType("erased")).toMatchObject({ upto: last });
 });
 
-it("a provider page that reconnects after a blip resumes without erasing anything", async () => {
+it("a staff page that reconnects after a blip resumes without erasing anything", async () => {
   const room = freshRoom();
-  const { cookie, provider, ana, last } = await conversation(room);
-  provider.socket.close();
-  await ana.socket.waitForType("provider", (m) => !m.online);
-  ana.socket.send({ type: "send", cid: "a2", text: "Missed this one" });
-  await ana.socket.waitForType("msg", (m) => m.cid === "a2");
+  const { cookie, host, ana } = await conversation(room);
+  const resume = host.socket.resumeState();
+  host.socket.close();
+  await ana.socket.waitForType("staff_online", (m) => !m.online);
+  ana.socket.send({ type: "send", c: ana.patient.c, cid: "a2", text: "Missed this one" });
+  const missed = await ana.socket.waitForType("msg", (m) => m.cid === "a2");
 
-  const resumed = await joinAsProvider(room, { cookie, resume: { epoch: provider.welcome.epoch, cursors: { [ana.patient.id]: last } } });
+  const resumed = await joinAsStaff(room, { cookie, resume });
   await resumed.socket.settle();
   await ana.socket.settle();
 
-  expect(resumed.socket.of("msg").map((m) => [m.seq, m.text])).toEqual([[last + 1, "Missed this one"]]);
+  expect(resumed.socket.of("msg").map((m) => [m.seq, m.text])).toEqual([[missed.seq, "Missed this one"]]);
   expect(ana.socket.of("erased")).toEqual([]);
 });

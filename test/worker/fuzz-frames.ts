@@ -3,11 +3,15 @@
  * a failing run can be replayed.
  *
  * The canary goes only where the room must refuse the frame or drop the
- * field (an unknown key, a wrong type, a `patient` or `to` id, over-long or
- * over-size text, junk). It never goes into a `text` or `cid`, which a valid
- * message would rightly carry to the provider.
+ * field (an unknown key, a wrong type, a conversation or person id the
+ * sender is not in, over-long or over-size text, junk). It never goes into
+ * a `text` or `cid`, which a valid message would rightly carry to staff.
+ *
+ * Every frame made here gets exactly one answer from the room (or closes
+ * the socket), which fuzz.test.ts counts: so no `presence` or `pong`, the
+ * two frames a room takes from a patient in silence.
  */
-import { LIMITS, PROTOCOL_VERSION } from "../../worker/protocol";
+import { LIMITS, PROTOCOL_VERSION } from "../../protocol/wire";
 
 /** mulberry32: small, fast, and the same sequence for the same seed. */
 export class Rng {
@@ -47,46 +51,73 @@ export interface FuzzFrame {
 
 type Fields = Record<string, unknown>;
 
-const TYPES = ["hello", "send", "broadcast", "erase", "start_session", "end_session", "downloaded", "ping"] as const;
-const TYPE_LOOKALIKES = ["SEND", "Send", " send", "send ", "send\u0000", "sendd", "", "msg", "error", "welcome", "queue", "__proto__", "constructor", "toString", ...TYPES];
-const EXTRA_KEYS = ["__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "from", "role", "time", "seq", "name", "broadcast", "session"];
+const TYPES = [
+  "hello",
+  "send",
+  "broadcast",
+  "view",
+  "close",
+  "leave",
+  "start_session",
+  "end_session",
+  "downloaded",
+  "direct",
+  "create_group",
+  "leave_group",
+  "delete_group",
+  "prefs",
+  "seed",
+  "ping",
+] as const;
+const TYPE_LOOKALIKES = ["SEND", "Send", " send", "send ", "send\u0000", "sendd", "", "msg", "error", "welcome", "queue", "broadcast ", "erase", "__proto__", "constructor", "toString", ...TYPES];
+const EXTRA_KEYS = ["__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "by", "name", "role", "time", "seq", "n", "sig", "all", "q", "session", "to", "patient"];
 const ODD_PIECES = ['"', "\\", "{", "}", "[", "]", ":", ",", "\u0000", "\u0007", "\n", "\r", "\u2028", "\ud800", "\udfff", "é", "€", "😀", "\u202e", "\t", "null", "1e999", "__proto__", "\\u0000", '\\"'];
 const encoder = new TextEncoder();
 
-/** Makes fuzz frames for one patient; `ids` are ids worth aiming at (the other patient, itself, …). */
+/** Makes fuzz frames for patients; `ids` are person and conversation ids worth aiming at (the other patient, staff, itself, …). */
 export class FrameMaker {
   private readonly rng: Rng;
   private readonly canary: string;
-  private readonly ids: readonly string[];
+  private readonly base: readonly string[];
+  private ids: readonly string[];
   private readonly literals: readonly string[];
   private readonly pollution: readonly string[];
 
   constructor(rng: Rng, canary: string, ids: readonly string[]) {
     this.rng = rng;
     this.canary = canary;
-    this.ids = [...ids, "provider", "__proto__", "constructor", canary];
+    this.base = [...ids, "__proto__", "constructor", canary];
+    this.ids = this.base;
     const c = JSON.stringify(canary);
     this.literals = [
       "", " ", "null", "true", "false", "0", "-0", "1e999", "-1", "[]", "{}", '""', "[null]", c, `[${c}]`, "\u0000", '\ufeff{"type":"ping"}',
       '{"type":null}', '{"type":1}', '{"type":[]}', '{"type":{}}', ' {"type":"ping"} ', '{"type":"ping"}{"type":"ping"}',
-      '{"type":"ping","type":"broadcast"}', '{"type":"broadcast","type":"ping"}', '{"type":"erase","patient":"x","upto":1e999}',
-      '{"type":"erase","patient":"x","upto":-1}', '{"type":"erase","patient":"x","upto":1.5}', '{"type":"hello","v":1e999}',
+      '{"type":"ping","type":"broadcast"}', '{"type":"broadcast","type":"ping"}', '{"type":"close","c":"x","upto":1e999}',
+      '{"type":"close","c":"x","upto":-1}', '{"type":"close","c":"x","upto":1.5}', '{"type":"hello","v":1e999}',
+      '{"type":"seed","c":"x","messages":[]}', '{"c":"x","type":"seed","messages":[]}', '{"type":"seed","type":"send","c":"x","cid":"y","text":"hi"}',
     ];
     this.pollution = [
       `{"__proto__":{"type":"broadcast","polluted":${c}},"cid":"c1","text":"hi"}`,
-      `{"type":"send","cid":"c1","text":"hi","__proto__":{"role":"provider","polluted":${c}}}`,
+      `{"type":"send","c":"x","cid":"c1","text":"hi","__proto__":{"role":"host","polluted":${c}}}`,
       `{"type":"ping","constructor":{"prototype":{"polluted":${c}}}}`,
-      `{"type":"hello","v":${PROTOCOL_VERSION},"resume":{"epoch":"e","cursors":{"__proto__":{"polluted":${c}}}}}`,
-      `{"type":"hello","v":${PROTOCOL_VERSION},"resume":{"epoch":"e","cursors":{"__proto__":1,"constructor":2,"toString":3}}}`,
-      '{"type":"erase","patient":"__proto__","upto":1}',
-      '{"type":"start_session","patient":"constructor"}',
-      '{"type":"send","cid":"__proto__","text":"hi"}',
-      '{"type":"send","cid":"constructor","text":"hello"}',
-      '{"type":"send","cid":"c2","text":"hi","to":"__proto__"}',
+      `{"type":"hello","v":${PROTOCOL_VERSION},"resume":{"pass":"p","epoch":"e","n":1,"__proto__":{"polluted":${c}}}}`,
+      `{"type":"hello","v":${PROTOCOL_VERSION},"page":"__proto__"}`,
+      '{"type":"close","c":"__proto__","upto":1}',
+      '{"type":"start_session","c":"constructor"}',
+      '{"type":"send","c":"__proto__","cid":"c2","text":"hi"}',
+      '{"type":"send","c":"toString","cid":"constructor","text":"hello"}',
+      '{"type":"direct","with":"__proto__"}',
+      '{"type":"create_group","cid":"g1","title":"__proto__","members":["__proto__","constructor"]}',
+      '{"type":"prefs","c":"__proto__","muted":true}',
       '{"type":"__proto__"}',
-      '{"type":"constructor","patient":"x"}',
+      '{"type":"constructor","c":"x"}',
       '[{"type":"ping"}]',
     ];
+  }
+
+  /** Adds the ids of the patient now sending (each socket is a patient of its own). */
+  aimAlsoAt(ids: readonly string[]): void {
+    this.ids = [...this.base, ...ids];
   }
 
   next(beforeHello: boolean): FuzzFrame {
@@ -119,17 +150,36 @@ export class FrameMaker {
     const type = this.rng.pick(TYPES);
     switch (type) {
       case "hello":
-        return { type, v: PROTOCOL_VERSION, ...(this.rng.chance(0.5) ? { resume: { epoch: this.junk(20), cursors: { [this.id()]: this.rng.int(100) } } } : {}) };
+        return {
+          type,
+          v: PROTOCOL_VERSION,
+          ...(this.rng.chance(0.3) ? { page: this.cid() } : {}),
+          ...(this.rng.chance(0.5) ? { resume: { pass: this.junk(40), epoch: this.junk(20), n: this.rng.int(100) } } : {}),
+        };
       case "send":
-        return { type, cid: this.cid(), text: this.chatText(), ...(this.rng.chance(0.3) ? { to: this.id() } : {}) };
+        return { type, c: this.id(), cid: this.cid(), text: this.chatText() };
       case "broadcast":
         return { type, cid: this.cid(), text: this.chatText() };
-      case "erase":
-        return { type, patient: this.id(), upto: this.rng.int(100) };
+      case "view":
+        return { type, c: this.rng.chance(0.2) ? null : this.id() };
+      case "close":
+        return { type, c: this.id(), upto: this.rng.int(100) };
+      case "leave":
       case "ping":
         return { type };
+      case "direct":
+        return { type, with: this.id() };
+      case "create_group":
+        return { type, cid: this.cid(), title: `Group ${this.rng.int(100)}`, members: [this.id()] };
+      case "prefs":
+        return { type, c: this.id(), muted: this.rng.chance(0.5), archived: this.rng.chance(0.5) };
+      case "seed": {
+        const by = this.id();
+        const messages = [{ type: "msg", seq: this.rng.int(1e6), cid: this.cid(), by, name: "Ana Lima", role: "patient", text: this.chatText(), time: this.rng.int(1e12), sig: this.junk(20) }];
+        return { type, c: this.id(), messages };
+      }
       default:
-        return { type, patient: this.id() };
+        return { type, c: this.id() };
     }
   }
 
@@ -177,8 +227,8 @@ export class FrameMaker {
     return this.rng.pick([
       () => "[".repeat(depth) + "]".repeat(depth),
       () => '{"a":'.repeat(depth) + c + "}".repeat(depth),
-      () => `{"type":"send","cid":"n1","text":${"[".repeat(depth)}${c}${"]".repeat(depth)}}`,
-      () => `{"type":"hello","v":${PROTOCOL_VERSION},"resume":{"epoch":"e","cursors":${'{"a":'.repeat(depth)}1${"}".repeat(depth)}}}`,
+      () => `{"type":"send","c":"x","cid":"n1","text":${"[".repeat(depth)}${c}${"]".repeat(depth)}}`,
+      () => `{"type":"hello","v":${PROTOCOL_VERSION},"resume":{"pass":"p","epoch":"e","n":${'{"a":'.repeat(depth)}1${"}".repeat(depth)}}}`,
     ])();
   }
 
@@ -195,7 +245,7 @@ export class FrameMaker {
   private oversize(): string | ArrayBuffer {
     const over = LIMITS.frameBytes + 1 + this.rng.int(20_000);
     return this.rng.pick([
-      () => JSON.stringify({ type: "send", cid: "big", text: this.canary + "z".repeat(over) }),
+      () => JSON.stringify({ type: "send", c: "x", cid: "big", text: this.canary + "z".repeat(over) }),
       () => "€".repeat(Math.ceil(over / 3)),
       () => {
         const bytes = new Uint8Array(over);
@@ -207,7 +257,7 @@ export class FrameMaker {
 
   /** Exactly the frame limit in bytes: parsed (and refused as bad_text), not closed. */
   private atTheLimit(): string {
-    const head = `{"type":"send","cid":"edge","text":"${this.canary}`;
+    const head = `{"type":"send","c":"x","cid":"edge","text":"${this.canary}`;
     return head + "z".repeat(LIMITS.frameBytes - head.length - 2) + '"}';
   }
 

@@ -5,9 +5,9 @@
 import { listDurableObjectIds, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { expect, vi } from "vitest";
-import { PROTOCOL_VERSION, type ChatMessage, type ServerMessage, type ServerMessageOf } from "../../worker/protocol";
-import { copyOf } from "../unit/replica-copy";
-import { signProvider } from "../../worker/tokens";
+import { PING_FRAME, PONG_FRAME, PROTOCOL_VERSION, type ChatMessage, type ServerMessage, type ServerMessageOf, type StaffRole } from "../../protocol/wire";
+import { signStaffLink } from "../../worker/tokens";
+import { copyOf } from "../support/copy";
 
 export const ORIGIN = "http://example.com";
 const WAIT_MS = 3_000;
@@ -16,6 +16,9 @@ const WAIT_MS = 3_000;
 export function freshRoom(label = "room"): string {
   return `${label}-${crypto.randomUUID().slice(0, 8)}`;
 }
+
+/** The room's Durable Object. */
+export const roomStub = (room: string) => env.ROOMS.get(env.ROOMS.idFromName(room));
 
 /**
  * Whether the room's Durable Object was ever created. It is created by the
@@ -66,8 +69,17 @@ export function cookieFrom(res: Response, name: string): string {
   return header.split(";")[0]!;
 }
 
+/** The claims of a token, or of the token in a `name=value` cookie, read without checking its signature. */
+export function claimsOf(tokenOrCookie: string): Record<string, unknown> {
+  const token = tokenOrCookie.slice(tokenOrCookie.indexOf("=") + 1);
+  const payload = token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/");
+  return JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(payload), (ch) => ch.charCodeAt(0)))) as Record<string, unknown>;
+}
+
 export interface CheckedIn {
   id: string;
+  /** The patient's conversation. */
+  c: string;
   name: string;
   checkedInAt: number;
   cookie: string;
@@ -81,16 +93,32 @@ export async function checkIn(room: string, name: string, address?: string): Pro
   return { ...body, cookie: cookieFrom(res, "qc_patient") };
 }
 
-/** Signs a provider link for `room` and exchanges it for the session cookie, as the dashboard does. */
-export async function providerCookie(room: string, name = "Dr. Rivera"): Promise<string> {
-  const token = await signProvider(env.SESSION_SECRET, room, name, 3600);
-  const res = await api("/api/provider/session", { method: "POST", headers: { Authorization: `Bearer ${token}` } });
+export interface LinkOptions {
+  name?: string;
+  role?: StaffRole;
+  /** How long the link stays valid, in seconds. */
+  ttl?: number;
+}
+
+/** A staff member's private link token for `room`, as `npm run provider-link` makes it. */
+export function staffLink(room: string, { name = "Dr. Rivera", role = "host", ttl = 3600 }: LinkOptions = {}): Promise<string> {
+  return signStaffLink(env.SESSION_SECRET, { room, name, role }, ttl);
+}
+
+/** Trades a link token for a sign-in session, as the dashboard does. */
+export function signIn(token: string): Promise<Response> {
+  return api("/api/provider/session", { method: "POST", headers: { Authorization: `Bearer ${token}` } });
+}
+
+/** Signs a staff link for `room` and trades it for the `qc_staff` session cookie. */
+export async function staffCookie(room: string, name = "Dr. Rivera", role: StaffRole = "host"): Promise<string> {
+  const res = await signIn(await staffLink(room, { name, role }));
   expect(res.status).toBe(200);
-  return cookieFrom(res, "qc_provider");
+  return cookieFrom(res, "qc_staff");
 }
 
 /** Asks for a WebSocket upgrade; returns the response (which may be a refusal). */
-export function upgrade(room: string, cookie?: string, opts: { as?: "provider"; origin?: string | null } = {}): Promise<Response> {
+export function upgrade(room: string, cookie?: string, opts: { as?: "staff"; origin?: string | null } = {}): Promise<Response> {
   const headers: Record<string, string> = { Upgrade: "websocket" };
   const origin = opts.origin === undefined ? ORIGIN : opts.origin;
   if (origin !== null) headers.Origin = origin;
@@ -106,11 +134,23 @@ export interface WaitOptions {
   from?: number;
 }
 
-/** One browser page's socket: everything it received, and waits on it. */
+export interface Resume {
+  pass: string;
+  epoch: string;
+  n: number;
+}
+
+/**
+ * One browser page's socket: everything it received, and waits on it. Like
+ * a page, it answers the room's heartbeat at once; heartbeats are not kept
+ * in what it received.
+ */
 export class Socket {
   readonly received: ServerMessage[] = [];
   readonly raw: string[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
+  /** When each heartbeat ping arrived (ms since epoch). */
+  readonly pingedAt: number[] = [];
   private readonly ws: WebSocket;
   private listeners = new Set<() => void>();
 
@@ -120,6 +160,7 @@ export class Socket {
     open.add(this);
     ws.addEventListener("message", (event) => {
       const data = event.data as string;
+      if (data === PING_FRAME) return this.answerPing();
       this.raw.push(data);
       this.received.push(JSON.parse(data) as ServerMessage);
       for (const notify of [...this.listeners]) notify();
@@ -132,6 +173,16 @@ export class Socket {
     });
   }
 
+  private answerPing(): void {
+    this.pingedAt.push(Date.now());
+    try {
+      this.ws.send(PONG_FRAME);
+    } catch {
+      // closing
+    }
+    for (const notify of [...this.listeners]) notify();
+  }
+
   send(frame: object): void {
     this.ws.send(JSON.stringify(frame));
   }
@@ -140,9 +191,18 @@ export class Socket {
     this.ws.send(data);
   }
 
-  hello(resume?: { epoch: string; cursors: Record<string, number> }): Promise<ServerMessageOf<"welcome">> {
-    this.send({ type: "hello", v: PROTOCOL_VERSION, ...(resume ? { resume } : {}) });
+  /** Says hello as a new page load (`page` as its page id), or resuming with `resume`. */
+  hello(opts: { page?: string; resume?: Resume } = {}): Promise<ServerMessageOf<"welcome">> {
+    this.send({ type: "hello", v: PROTOCOL_VERSION, ...opts });
     return this.waitForType("welcome");
+  }
+
+  /** What this page would resume with: its pass, the epoch it knew and the last arrival it got. */
+  resumeState(): Resume {
+    const welcome = this.of("welcome").at(-1);
+    if (!welcome) throw new Error("this page was never welcomed");
+    const n = Math.max(0, ...this.received.flatMap((m) => (m.type === "msg" || m.type === "broadcast" ? [m.n] : [])));
+    return { pass: welcome.pass, epoch: welcome.epoch, n };
   }
 
   /**
@@ -151,19 +211,28 @@ export class Socket {
    */
   waitFor(match: (m: ServerMessage) => boolean, opts: WaitOptions = {}): Promise<ServerMessage> {
     const { timeoutMs = WAIT_MS, from = 0 } = opts;
-    const find = () => this.received.slice(from).find(match);
+    return this.until(() => this.received.slice(from).find(match), timeoutMs, () => `no matching message within ${timeoutMs} ms; got ${JSON.stringify(this.received.map((m) => m.type))}`);
+  }
+
+  /** Resolves once `count` heartbeat pings have arrived; rejects after `timeoutMs`. */
+  waitForPings(count: number, timeoutMs = WAIT_MS): Promise<number[]> {
+    return this.until(() => (this.pingedAt.length >= count ? this.pingedAt.slice(0, count) : undefined), timeoutMs, () => `${this.pingedAt.length} of ${count} pings within ${timeoutMs} ms`);
+  }
+
+  /** The first value `find` returns, now or after something arrives; rejects after `timeoutMs`. */
+  private until<T>(find: () => T | undefined, timeoutMs: number, failure: () => string): Promise<T> {
     const found = find();
-    if (found) return Promise.resolve(found);
+    if (found !== undefined) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
       const check = () => {
         const hit = find();
-        if (!hit) return;
+        if (hit === undefined) return;
         done();
         resolve(hit);
       };
       const timer = setTimeout(() => {
         done();
-        reject(new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(this.received.map((m) => m.type))}`));
+        reject(new Error(failure()));
       }, timeoutMs);
       const done = () => {
         clearTimeout(timer);
@@ -212,9 +281,14 @@ export class Socket {
     return this.received.filter((m): m is ServerMessageOf<T> => m.type === type);
   }
 
+  /** Chat texts received, in order (a staff page's one-frame broadcasts included). */
+  texts(): string[] {
+    return this.received.flatMap((m) => (m.type === "msg" || m.type === "broadcast" ? [m.text] : []));
+  }
+
   /** This page's copy of one conversation, kept as the client keeps it; `held` is what it held before this socket. */
-  copy(patient: string, held: readonly ChatMessage[] = []): ChatMessage[] {
-    return copyOf(this.received, patient, held);
+  copy(c: string, held: readonly ChatMessage[] = []): ChatMessage[] {
+    return copyOf(this.received, c, held);
   }
 
   close(): void {
@@ -227,7 +301,7 @@ export class Socket {
   }
 }
 
-export async function connect(room: string, cookie: string, opts: { as?: "provider" } = {}): Promise<Socket> {
+export async function connect(room: string, cookie: string, opts: { as?: "staff" } = {}): Promise<Socket> {
   const res = await upgrade(room, cookie, opts);
   expect(res.status).toBe(101);
   if (!res.webSocket) throw new Error("no WebSocket in the upgrade response");
@@ -243,6 +317,12 @@ export interface JoinedPatient extends Joined {
   patient: CheckedIn;
 }
 
+export interface JoinedStaff extends Joined {
+  cookie: string;
+  /** The staff member's id in the room. */
+  id: string;
+}
+
 /** Checks in, opens the waiting-room socket and says hello. */
 export async function joinAsPatient(room: string, name: string): Promise<JoinedPatient> {
   const patient = await checkIn(room, name);
@@ -250,14 +330,15 @@ export async function joinAsPatient(room: string, name: string): Promise<JoinedP
   return { patient, socket, welcome: await socket.hello() };
 }
 
-/** Opens the provider dashboard's socket: a fresh page unless `resume` is given. */
-export async function joinAsProvider(
+/** Opens a staff member's dashboard socket (a host, Dr. Rivera, unless told otherwise): a fresh page unless `resume` is given. */
+export async function joinAsStaff(
   room: string,
-  opts: { name?: string; cookie?: string; resume?: { epoch: string; cursors: Record<string, number> } } = {},
-): Promise<Joined> {
-  const cookie = opts.cookie ?? (await providerCookie(room, opts.name));
-  const socket = await connect(room, cookie, { as: "provider" });
-  return { socket, welcome: await socket.hello(opts.resume) };
+  opts: { name?: string; role?: StaffRole; cookie?: string; page?: string; resume?: Resume } = {},
+): Promise<JoinedStaff> {
+  const cookie = opts.cookie ?? (await staffCookie(room, opts.name, opts.role));
+  const socket = await connect(room, cookie, { as: "staff" });
+  const welcome = await socket.hello({ ...(opts.page ? { page: opts.page } : {}), ...(opts.resume ? { resume: opts.resume } : {}) });
+  return { socket, welcome, cookie, id: welcome.self.id };
 }
 
 /**
@@ -266,8 +347,7 @@ export async function joinAsProvider(
  * a new epoch. (workerd logs the abort as an uncaught exception.)
  */
 export async function resetRoom(room: string): Promise<void> {
-  const stub = env.ROOMS.get(env.ROOMS.idFromName(room));
-  const aborted = await runInDurableObject(stub, (_instance, state) => state.abort("reset by a test")).then(
+  const aborted = await runInDurableObject(roomStub(room), (_instance, state) => state.abort("reset by a test")).then(
     () => false,
     () => true,
   );

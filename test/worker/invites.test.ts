@@ -1,42 +1,46 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
-import { signInvite, signPatient, signProvider } from "../../worker/tokens";
-import { ORIGIN, api, closeAllSockets, connect, cookieFrom, freshRoom, joinAsProvider, postJson, providerCookie } from "./helpers";
+import { randomId } from "../../worker/ids";
+import { signInvite, signPatient, signStaffLink } from "../../worker/tokens";
+import { ORIGIN, api, closeAllSockets, connect, cookieFrom, freshRoom, joinAsStaff, postJson, staffCookie } from "./helpers";
 
 afterEach(closeAllSockets);
 
 const MINUTE = 60_000;
 
 /** A scheduled-session token for `room` whose window starts `startIn` ms from now. */
-function invite(room: string, startIn: number, minutes = 30, label?: string): Promise<string> {
+function invite(room: string, startIn: number, minutes = 30): Promise<string> {
   const start = Date.now() + startIn;
-  return signInvite(env.SESSION_SECRET, room, crypto.randomUUID(), start, start + minutes * MINUTE, label);
+  return signInvite(env.SESSION_SECRET, room, crypto.randomUUID(), start, start + minutes * MINUTE);
 }
+
+/** A patient's token, as check-in makes it. */
+const patientToken = (room: string) => signPatient(env.SESSION_SECRET, { room, id: randomId(), c: randomId(), name: "Ana Lima", checkedInAt: Date.now() });
 
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 const inspect = (token: string) => api("/api/invites/inspect", { method: "POST", headers: bearer(token) });
 const join = (token: string, name: unknown) => postJson("/api/invites/join", { name }, bearer(token));
 
 describe("creating a scheduled session link", () => {
-  it("a signed-in provider gets a /join link for their room carrying the window and label", async () => {
+  it("a signed-in host gets a /join link for their room carrying the window", async () => {
     const room = freshRoom();
-    const cookie = await providerCookie(room);
+    const cookie = await staffCookie(room);
     const start = Date.now() + 60 * MINUTE;
 
-    const res = await postJson("/api/provider/invites", { start, minutes: 45, label: "  Follow-up  " }, { Cookie: cookie });
+    const res = await postJson("/api/provider/invites", { start, minutes: 45 }, { Cookie: cookie });
 
     expect(res.status).toBe(200);
-    const body = await res.json<{ link: string; start: number; end: number; label?: string }>();
-    expect(body).toEqual({ link: expect.stringMatching(new RegExp(`^${ORIGIN}/join#t=`)), start, end: start + 45 * MINUTE, label: "Follow-up" });
+    const body = await res.json<{ link: string; start: number; end: number }>();
+    expect(body).toEqual({ link: expect.stringMatching(new RegExp(`^${ORIGIN}/join#t=`)), start, end: start + 45 * MINUTE });
     const token = body.link.split("#t=")[1]!;
     const inspected = await inspect(token);
     expect(inspected.status).toBe(200);
-    expect(await inspected.json()).toMatchObject({ room, start, end: start + 45 * MINUTE, label: "Follow-up", state: "early" });
+    expect(await inspected.json()).toMatchObject({ room, start, end: start + 45 * MINUTE, state: "early" });
   });
 
   it("every link is for a different session", async () => {
     const room = freshRoom();
-    const cookie = await providerCookie(room);
+    const cookie = await staffCookie(room);
     const body = { start: Date.now(), minutes: 30 };
 
     const [a, b] = await Promise.all([1, 2].map(async () => {
@@ -47,7 +51,7 @@ describe("creating a scheduled session link", () => {
     expect(a).not.toBe(b);
   });
 
-  it("without the provider cookie, creating a link is refused with 401", async () => {
+  it("without the staff cookie, creating a link is refused with 401", async () => {
     const res = await postJson("/api/provider/invites", { start: Date.now(), minutes: 30 });
 
     expect(res.status).toBe(401);
@@ -56,9 +60,9 @@ describe("creating a scheduled session link", () => {
 
   it("a patient's cookie cannot create a link", async () => {
     const room = freshRoom();
-    const token = await signPatient(env.SESSION_SECRET, room, crypto.randomUUID(), "Ana Lima", Date.now());
+    const token = await patientToken(room);
 
-    const res = await postJson("/api/provider/invites", { start: Date.now(), minutes: 30 }, { Cookie: `qc_provider=${token}` });
+    const res = await postJson("/api/provider/invites", { start: Date.now(), minutes: 30 }, { Cookie: `qc_staff=${token}` });
 
     expect(res.status).toBe(401);
   });
@@ -66,18 +70,17 @@ describe("creating a scheduled session link", () => {
   it.each([
     ["shorter than 5 minutes", { minutes: 4 }, "Sessions last at least 5 minutes."],
     ["longer than 8 hours", { minutes: 481 }, "Sessions last at most 8 hours."],
-    ["a label over 60 characters", { label: "x".repeat(61) }, "Please use at most 60 characters for the label."],
   ])("a session %s is refused with 400 and a clear message", async (_case, override, error) => {
-    const cookie = await providerCookie(freshRoom());
+    const cookie = await staffCookie(freshRoom());
 
-    const res = await postJson("/api/provider/invites", { start: Date.now() + MINUTE, minutes: 30, ...override }, { Cookie: cookie });
+    const res = await postJson("/api/provider/invites", { start: Date.now() + MINUTE, ...override }, { Cookie: cookie });
 
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error });
   });
 
   it("a window that is already over is refused with 400 and a clear message", async () => {
-    const cookie = await providerCookie(freshRoom());
+    const cookie = await staffCookie(freshRoom());
 
     const res = await postJson("/api/provider/invites", { start: Date.now() - 2 * 60 * MINUTE, minutes: 60 }, { Cookie: cookie });
 
@@ -86,7 +89,7 @@ describe("creating a scheduled session link", () => {
   });
 
   it("a window that started but is not over yet is accepted", async () => {
-    const cookie = await providerCookie(freshRoom());
+    const cookie = await staffCookie(freshRoom());
 
     const res = await postJson("/api/provider/invites", { start: Date.now() - 10 * MINUTE, minutes: 30 }, { Cookie: cookie });
 
@@ -94,7 +97,7 @@ describe("creating a scheduled session link", () => {
   });
 
   it("a link without a start or duration is refused with 400", async () => {
-    const cookie = await providerCookie(freshRoom());
+    const cookie = await staffCookie(freshRoom());
 
     for (const body of [{ minutes: 30 }, { start: Date.now() }, { start: "tomorrow", minutes: 30 }]) {
       const res = await postJson("/api/provider/invites", body, { Cookie: cookie });
@@ -112,20 +115,20 @@ describe("inspecting a link", () => {
     ["expired, after the end", -40 * MINUTE, 30, "expired"],
   ])("a link is %s", async (_case, startIn, minutes, state) => {
     const room = freshRoom();
-    const token = await invite(room, startIn, minutes, "Check-up");
+    const token = await invite(room, startIn, minutes);
 
     const res = await inspect(token);
 
     expect(res.status).toBe(200);
     const body = await res.json<{ start: number; end: number; now: number }>();
-    expect(body).toEqual({ room, start: expect.any(Number), end: expect.any(Number), label: "Check-up", state, now: expect.any(Number) });
+    expect(body).toEqual({ room, start: expect.any(Number), end: expect.any(Number), state, now: expect.any(Number) });
     expect(body.end - body.start).toBe(minutes * MINUTE);
     expect(Math.abs(body.now - Date.now())).toBeLessThan(5_000);
   });
 
-  it("inspecting creates nothing in the room: the provider sees no patient", async () => {
+  it("inspecting creates nothing in the room: staff see no patient", async () => {
     const room = freshRoom();
-    const { socket: provider } = await joinAsProvider(room);
+    const { socket: provider } = await joinAsStaff(room);
 
     await inspect(await invite(room, 0));
 
@@ -135,8 +138,8 @@ describe("inspecting a link", () => {
 
   it.each([
     ["signed with another secret", () => signInvite("some-other-secret-0123456789abcdef", "forged", crypto.randomUUID(), Date.now(), Date.now() + 30 * MINUTE)],
-    ["a provider token", () => signProvider(env.SESSION_SECRET, "forged", "Dr. Rivera", 3600)],
-    ["a patient token", () => signPatient(env.SESSION_SECRET, "forged", crypto.randomUUID(), "Ana Lima", Date.now())],
+    ["a staff link", () => signStaffLink(env.SESSION_SECRET, { room: "forged", name: "Dr. Rivera" }, 3600)],
+    ["a patient token", () => patientToken("forged")],
     ["not a token at all", async () => "not-a-token"],
   ])("a link %s is refused with 401", async (_case, makeToken) => {
     const token = await makeToken();
@@ -157,7 +160,7 @@ describe("inspecting a link", () => {
 describe("joining through a link", () => {
   it("during the window, the patient gets a session cookie for the room and arrives in the scheduled session", async () => {
     const room = freshRoom();
-    const { socket: provider } = await joinAsProvider(room);
+    const { socket: provider } = await joinAsStaff(room);
     const sid = crypto.randomUUID();
     const token = await signInvite(env.SESSION_SECRET, room, sid, Date.now() - MINUTE, Date.now() + 30 * MINUTE);
     const before = Date.now();
@@ -174,6 +177,7 @@ describe("joining through a link", () => {
 
     const update = await provider.waitForType("patient", (m) => m.patient.id === body.id);
     expect(update.patient).toEqual({
+      c: expect.stringMatching(/^[A-Za-z0-9_-]{16,}$/),
       id: body.id,
       name: "Ana Lima",
       checkedInAt: expect.any(Number),
@@ -184,37 +188,36 @@ describe("joining through a link", () => {
 
     const page = await connect(room, cookieFrom(res, "qc_patient"));
     const welcome = await page.hello();
-    expect(welcome).toMatchObject({ role: "patient", self: { id: body.id, name: "Ana Lima" }, providerOnline: true });
+    expect(welcome).toMatchObject({ self: { id: body.id, name: "Ana Lima", role: "patient" }, staffOnline: true, c: update.patient.c });
     expect(welcome.session).toEqual(update.patient.session);
   });
 
-  it("a provider who opens the dashboard later sees the scheduled patient in the queue", async () => {
+  it("staff who open the dashboard later see the scheduled patient in the queue", async () => {
     const room = freshRoom();
     const sid = crypto.randomUUID();
     const res = await join(await signInvite(env.SESSION_SECRET, room, sid, Date.now(), Date.now() + 30 * MINUTE), "Ana Lima");
     expect(res.status).toBe(200);
 
-    const { socket: provider } = await joinAsProvider(room);
+    const { socket: provider } = await joinAsStaff(room);
 
     const queue = await provider.waitForType("queue");
     expect(queue.patients).toEqual([expect.objectContaining({ name: "Ana Lima", session: expect.objectContaining({ id: sid, scheduled: true }) })]);
   });
 
-  it("the scheduled patient and the provider chat, and ending it closes the patient's page with 4003", async () => {
+  it("the scheduled patient and the host chat, and ending it closes the patient's page with 4003", async () => {
     const room = freshRoom();
-    const { socket: provider } = await joinAsProvider(room);
+    const { socket: provider } = await joinAsStaff(room);
     const sid = crypto.randomUUID();
     const res = await join(await signInvite(env.SESSION_SECRET, room, sid, Date.now(), Date.now() + 30 * MINUTE), "Ana Lima");
-    const { id } = await res.json<{ id: string }>();
     const page = await connect(room, cookieFrom(res, "qc_patient"));
-    await page.hello();
+    const { c } = await page.hello();
 
-    page.send({ type: "send", cid: "a1", text: "Hello doctor" });
+    page.send({ type: "send", c, cid: "a1", text: "Hello doctor" });
     await provider.waitForType("msg", (m) => m.cid === "a1");
-    provider.send({ type: "end_session", patient: id });
+    provider.send({ type: "end_session", c });
 
     expect(await page.waitForClose()).toMatchObject({ code: 4003 });
-    expect(page.received.at(-1)).toMatchObject({ type: "session_ended", patient: id, id: sid });
+    expect(page.received.at(-1)).toMatchObject({ type: "session_ended", c, id: sid });
   });
 
   it("before the window opens, joining is refused with 403 and no cookie", async () => {
@@ -241,7 +244,7 @@ describe("joining through a link", () => {
     ["missing", undefined],
   ])("a name that is %s is refused with 400 and a clear message", async (_case, name) => {
     const room = freshRoom();
-    const { socket: provider } = await joinAsProvider(room);
+    const { socket: provider } = await joinAsStaff(room);
 
     const res = await join(await invite(room, 0), name);
 

@@ -4,10 +4,10 @@ import { describe, expect, it } from "vitest";
 import { app } from "../../worker/app";
 import { randomId } from "../../worker/ids";
 import { originAllowed } from "../../worker/routes/socket";
-import { signPatient, signProvider } from "../../worker/tokens";
+import { signPatient, signStaffSession, staffId } from "../../worker/tokens";
 import { ORIGIN, Socket, freshRoom, roomReached, upgrade } from "./helpers";
 
-type Role = "patient" | "provider";
+type Role = "patient" | "staff";
 
 /**
  * A valid session cookie for a room no request has reached yet (as after a
@@ -15,12 +15,12 @@ type Role = "patient" | "provider";
  * upgrade got that far.
  */
 async function sessionFor(role: Role, room: string): Promise<string> {
-  return role === "provider"
-    ? `qc_provider=${await signProvider(env.SESSION_SECRET, room, "Dr. Rivera", 3600)}`
-    : `qc_patient=${await signPatient(env.SESSION_SECRET, room, randomId(), "Ana Lima", Date.now())}`;
+  if (role === "patient") return `qc_patient=${await signPatient(env.SESSION_SECRET, { room, id: randomId(), c: randomId(), name: "Ana Lima", checkedInAt: Date.now() })}`;
+  const link = { role: "host" as const, room, sub: await staffId(room, "Dr. Rivera"), name: "Dr. Rivera", exp: Math.floor(Date.now() / 1000) + 3600 };
+  return `qc_staff=${await signStaffSession(env.SESSION_SECRET, link, randomId())}`;
 }
 
-const asFor = (role: Role) => (role === "provider" ? "provider" : undefined);
+const asFor = (role: Role) => (role === "staff" ? "staff" : undefined);
 
 describe("the Origin of a socket upgrade", () => {
   it.each([
@@ -28,9 +28,9 @@ describe("the Origin of a socket upgrade", () => {
     ["patient", "another port", "http://example.com:8080"],
     ["patient", "an opaque origin (null)", "null"],
     ["patient", "no Origin at all", null],
-    ["provider", "another site", "https://evil.example"],
-    ["provider", "no Origin at all", null],
-  ] as const)("a %s's upgrade from %s is refused with 403 before the room's Durable Object exists", async (role, _case, origin) => {
+    ["staff", "another site", "https://evil.example"],
+    ["staff", "no Origin at all", null],
+  ] as const)("%s page: an upgrade from %s is refused with 403 before the room's Durable Object exists", async (role, _case, origin) => {
     const room = freshRoom();
     const cookie = await sessionFor(role, room);
 

@@ -4,13 +4,13 @@
  * about another's.
  */
 import { afterEach, expect, it } from "vitest";
-import { checkIn, closeAllSockets, connect, freshRoom, postJson, providerCookie } from "./helpers";
+import { checkIn, closeAllSockets, connect, freshRoom, postJson, staffCookie } from "./helpers";
 
 afterEach(closeAllSockets);
 
 const SAMPLE = 128;
-/** The provider sends this many frames per page, under the per-connection burst. */
-const FRAMES_PER_PAGE = 25;
+/** Each host starts this many sessions, under the per-person burst of frames. */
+const SESSIONS_PER_HOST = 25;
 
 function bytesOf(id: string): Uint8Array {
   expect(id).toMatch(/^[A-Za-z0-9_-]+$/);
@@ -36,9 +36,9 @@ function expectRandom128(ids: string[]): void {
   expect(skewed).toEqual([]);
 }
 
-async function checkInMany(room: string) {
+async function checkInMany(room: string, count = SAMPLE, first = 0) {
   // Each from an address of their own: check-ins are limited per address.
-  return Promise.all(Array.from({ length: SAMPLE }, (_, i) => checkIn(room, `Patient ${i}`, `198.51.100.${i}`)));
+  return Promise.all(Array.from({ length: count }, (_, i) => checkIn(room, `Patient ${first + i}`, `198.51.100.${first + i}`)));
 }
 
 it("patient ids from check-in are random 128-bit values, never repeated", async () => {
@@ -47,18 +47,24 @@ it("patient ids from check-in are random 128-bit values, never repeated", async 
   expectRandom128(patients.map((p) => p.id));
 });
 
+it("patients' conversation ids from check-in are random 128-bit values, never repeated, and tell nothing of the patient id", async () => {
+  const patients = await checkInMany(freshRoom());
+
+  expectRandom128(patients.map((p) => p.c));
+  expect(patients.filter((p) => p.c === p.id)).toEqual([]);
+});
+
 it("session ids from starting text-only sessions are random 128-bit values, never repeated", async () => {
   const room = freshRoom();
-  const patients = await checkInMany(room);
-  const cookie = await providerCookie(room);
   const ids: string[] = [];
 
-  for (let i = 0; i < SAMPLE; i += FRAMES_PER_PAGE) {
-    const page = await connect(room, cookie, { as: "provider" });
+  // A batch at a time, each started at once: patients who never connect keep their place for the grace period only.
+  for (let i = 0; i < SAMPLE; i += SESSIONS_PER_HOST) {
+    const page = await connect(room, await staffCookie(room, `Dr. Host ${i}`), { as: "staff" });
     await page.hello();
-    const batch = patients.slice(i, i + FRAMES_PER_PAGE);
-    for (const p of batch) page.send({ type: "start_session", patient: p.id });
-    for (const p of batch) ids.push((await page.waitForType("session_started", (m) => m.patient === p.id)).session.id);
+    const batch = await checkInMany(room, Math.min(SESSIONS_PER_HOST, SAMPLE - i), i);
+    for (const p of batch) page.send({ type: "start_session", c: p.c });
+    for (const p of batch) ids.push((await page.waitForType("session_started", (m) => m.c === p.c)).session.id);
     page.close();
   }
 
@@ -66,7 +72,7 @@ it("session ids from starting text-only sessions are random 128-bit values, neve
 });
 
 it("scheduled session links each carry a random 128-bit session id, never repeated", async () => {
-  const cookie = await providerCookie(freshRoom());
+  const cookie = await staffCookie(freshRoom());
 
   const links = await Promise.all(
     Array.from({ length: SAMPLE }, async () => {

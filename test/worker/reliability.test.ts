@@ -1,220 +1,308 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { seedFrames } from "../../client/lib/replica";
-import { PROTOCOL_VERSION, type ChatMessage, type PatientInfo } from "../../worker/protocol";
+import { seedFrames } from "../../client/room/replica";
+import { PROTOCOL_VERSION, type ChatMessage, type QueueEntry } from "../../protocol/wire";
 import {
   checkIn,
   closeAllSockets,
   connect,
   freshRoom,
   joinAsPatient,
-  joinAsProvider,
+  joinAsStaff,
   postJson,
-  providerCookie,
   resetRoom,
+  staffCookie,
   type CheckedIn,
+  type Resume,
   type Socket,
 } from "./helpers";
 
 afterEach(closeAllSockets);
 
 const texts = (msgs: readonly ChatMessage[]) => msgs.map((m) => m.text);
+/** A message without its arrival number, which belongs to one room instance. */
+const record = ({ n: _n, ...rest }: ChatMessage) => rest;
 
-/** Ana and the provider exchange `n` messages; returns the room's epoch and what Ana's page holds. */
+/** Ana and a host exchange `n` messages; returns what Ana's page holds and would resume with. */
 async function chatting(n: number) {
   const room = freshRoom();
-  const provider = await joinAsProvider(room);
+  const host = await joinAsStaff(room);
   const ana = await joinAsPatient(room, "Ana Lima");
   for (let i = 1; i <= n; i++) {
-    if (i % 2) ana.socket.send({ type: "send", cid: `a${i}`, text: `patient ${i}` });
-    else provider.socket.send({ type: "send", cid: `p${i}`, to: ana.patient.id, text: `provider ${i}` });
+    if (i % 2) ana.socket.send({ type: "send", c: ana.patient.c, cid: `a${i}`, text: `patient ${i}` });
+    else host.socket.send({ type: "send", c: ana.patient.c, cid: `p${i}`, text: `host ${i}` });
     await ana.socket.waitForType("msg", (m) => m.text.endsWith(` ${i}`));
   }
-  await provider.socket.settle();
-  return { room, provider: provider.socket, ana, epoch: ana.welcome.epoch, held: ana.socket.copy(ana.patient.id) };
+  await host.socket.settle();
+  return { room, host: host.socket, ana, resume: ana.socket.resumeState(), held: ana.socket.copy(ana.patient.c) };
 }
 
-/** Another page (or a reconnected socket) of a checked-in patient, saying hello with `resume`. */
-async function reopen(room: string, patient: CheckedIn, resume?: { epoch: string; cursors: Record<string, unknown> }): Promise<Socket> {
+/** Another socket of a checked-in patient's page, saying hello with `resume` (or as a new page load without). */
+async function reopen(room: string, patient: CheckedIn, resume?: Resume): Promise<Socket> {
   const socket = await connect(room, patient.cookie);
-  socket.send({ type: "hello", v: PROTOCOL_VERSION, ...(resume ? { resume } : {}) });
-  await socket.waitForType("welcome");
+  await socket.hello(resume ? { resume } : {});
   return socket;
 }
 
 describe("resending over a real socket", () => {
   it("a patient's message resent after a reconnect is applied once and acked with its first seq", async () => {
-    const { room, provider, ana, epoch, held } = await chatting(1);
+    const { room, host, ana, resume, held } = await chatting(1);
     ana.socket.close(); // as if the echo of a1 had been lost with the connection
 
-    const back = await reopen(room, ana.patient, { epoch, cursors: { [ana.patient.id]: 0 } });
-    back.send({ type: "send", cid: "a1", text: "patient 1 (sent again)" });
+    const back = await reopen(room, ana.patient, { ...resume, n: 0 });
+    back.send({ type: "send", c: ana.patient.c, cid: "a1", text: "patient 1 (sent again)" });
 
-    expect(await back.waitForType("ack")).toEqual({ type: "ack", patient: ana.patient.id, cid: "a1", seq: held[0].seq });
-    await provider.settle();
-    expect(provider.of("msg").map((m) => m.text)).toEqual(["patient 1"]);
+    expect(await back.waitForType("ack")).toEqual({ type: "ack", c: ana.patient.c, cid: "a1", seq: held[0]!.seq });
+    await host.settle();
+    expect(host.of("msg").map((m) => m.text)).toEqual(["patient 1"]);
   });
 
-  it("the provider's resent message reaches the patient once, and the provider page gets an ack", async () => {
-    const { provider, ana } = await chatting(2);
+  it("a host's resent message reaches the patient once, and the host's page gets an ack", async () => {
+    const { host, ana } = await chatting(2);
     const first = ana.socket.of("msg").find((m) => m.cid === "p2")!;
 
-    provider.send({ type: "send", cid: "p2", to: ana.patient.id, text: "provider 2" });
+    host.send({ type: "send", c: ana.patient.c, cid: "p2", text: "host 2" });
 
-    expect(await provider.waitForType("ack")).toEqual({ type: "ack", patient: ana.patient.id, cid: "p2", seq: first.seq });
+    expect(await host.waitForType("ack")).toEqual({ type: "ack", c: ana.patient.c, cid: "p2", seq: first.seq });
     await ana.socket.settle();
     expect(ana.socket.of("msg").filter((m) => m.cid === "p2")).toHaveLength(1);
   });
 });
 
 describe("resuming over a real socket", () => {
-  it("a page resuming with the last seq it holds gets nothing more", async () => {
-    const { room, ana, epoch, held } = await chatting(3);
+  it("a page resuming with the last arrival it holds gets nothing more", async () => {
+    const { room, ana, resume } = await chatting(3);
     ana.socket.close();
 
-    const back = await reopen(room, ana.patient, { epoch, cursors: { [ana.patient.id]: held.at(-1)!.seq } });
+    const back = await reopen(room, ana.patient, resume);
     await back.settle();
 
     expect(back.received.map((m) => m.type)).toEqual(["welcome", "pong"]);
   });
 
   it("a page resuming after a blip gets exactly what it missed, once and in order, before live messages", async () => {
-    const { room, provider, ana, epoch, held } = await chatting(2);
+    const { room, host, ana, resume, held } = await chatting(2);
     ana.socket.close();
-    provider.send({ type: "send", cid: "p3", to: ana.patient.id, text: "provider 3" });
-    provider.send({ type: "send", cid: "p4", to: ana.patient.id, text: "provider 4" });
-    await provider.waitForType("msg", (m) => m.cid === "p4");
+    host.send({ type: "send", c: ana.patient.c, cid: "p3", text: "host 3" });
+    host.send({ type: "send", c: ana.patient.c, cid: "p4", text: "host 4" });
+    await host.waitForType("msg", (m) => m.cid === "p4");
 
-    const back = await reopen(room, ana.patient, { epoch, cursors: { [ana.patient.id]: held.at(-1)!.seq } });
-    provider.send({ type: "send", cid: "p5", to: ana.patient.id, text: "provider 5" });
+    const back = await reopen(room, ana.patient, resume);
+    host.send({ type: "send", c: ana.patient.c, cid: "p5", text: "host 5" });
     await back.waitForType("msg", (m) => m.cid === "p5");
 
-    expect(back.received.filter((m) => m.type !== "provider").map((m) => (m.type === "msg" ? m.text : m.type))).toEqual([
-      "welcome",
-      "provider 3",
-      "provider 4",
-      "provider 5",
-    ]);
-    expect(back.copy(ana.patient.id, held)).toEqual(provider.copy(ana.patient.id));
+    expect(back.received.filter((m) => m.type !== "staff_online").map((m) => (m.type === "msg" ? m.text : m.type))).toEqual(["welcome", "host 3", "host 4", "host 5"]);
+    expect(back.copy(ana.patient.c, held)).toEqual(host.copy(ana.patient.c));
   });
 
   it.each([
-    ["from the future", Number.MAX_SAFE_INTEGER - 1],
+    ["far in the future", Number.MAX_SAFE_INTEGER - 1],
+    ["just past the room's last", 4],
+  ])("a page resuming from an arrival %s gets a resync, then the whole conversation once", async (_kind, n) => {
+    const { room, host, ana, resume, held } = await chatting(3);
+    ana.socket.close();
+
+    const back = await reopen(room, ana.patient, { ...resume, n });
+    await back.settle();
+
+    expect(back.received.map((m) => (m.type === "msg" ? m.text : m.type))).toEqual(["welcome", "resync", "patient 1", "host 2", "patient 3", "pong"]);
+    expect(back.copy(ana.patient.c, held)).toEqual(host.copy(ana.patient.c));
+  });
+
+  it.each([
     ["negative", -1],
     ["a fraction", 1.5],
     ["a string", "1"],
     ["beyond safe integers", 2 ** 60],
-  ])("a page resuming with a cursor %s gets a resync, then the whole conversation once", async (_kind, cursor) => {
-    const { room, provider, ana, epoch, held } = await chatting(3);
+  ])("a hello resuming from an arrival that is %s is refused as bad_frame, and a proper hello still works", async (_kind, n) => {
+    const { room, ana, resume } = await chatting(1);
     ana.socket.close();
+    const socket = await connect(room, ana.patient.cookie);
 
-    const back = await reopen(room, ana.patient, { epoch, cursors: { [ana.patient.id]: cursor } });
-    await back.settle();
+    socket.send({ type: "hello", v: PROTOCOL_VERSION, resume: { ...resume, n } });
 
-    expect(back.received.map((m) => (m.type === "msg" ? m.text : m.type))).toEqual(["welcome", "resync", "patient 1", "provider 2", "patient 3", "pong"]);
-    expect(back.copy(ana.patient.id, held)).toEqual(provider.copy(ana.patient.id));
+    expect(await socket.waitForType("error")).toMatchObject({ code: "bad_frame" });
+    expect(socket.of("welcome")).toEqual([]);
+    await socket.hello({ resume });
+  });
+
+  it("a hello whose pass is not the room's is a new page load: it starts empty", async () => {
+    const { room, ana, resume } = await chatting(3);
+    ana.socket.close();
+    const [page, floor] = resume.pass.split(".");
+
+    for (const pass of [`${page}.0.forged`, `${page}.${Number(floor) - 1}.${resume.pass.split(".")[2]}`, "", "a.b.c.d"]) {
+      const back = await reopen(room, ana.patient, { ...resume, pass, n: 0 });
+      await back.settle();
+      expect(back.of("msg")).toEqual([]);
+      back.close();
+    }
   });
 });
 
 describe("a reset in the middle of a conversation", () => {
   /**
-   * Ana, Bo and Cy check in in that order and chat; the provider's page goes
+   * Ana, Bo and Cy check in in that order and chat; the host's page goes
    * offline and Ana writes once more, so only her page (and the room) holds
    * her last message. Then the room's Durable Object is reset.
    */
   async function resetMidConversation() {
     const room = freshRoom();
-    const cookie = await providerCookie(room);
-    const provider = await joinAsProvider(room, { cookie });
+    const cookie = await staffCookie(room);
+    const host = await joinAsStaff(room, { cookie });
     const [ana, bo, cy] = [await joinAsPatient(room, "Ana Lima"), await joinAsPatient(room, "Bo Chen"), await joinAsPatient(room, "Cy Diaz")];
-    ana.socket.send({ type: "send", cid: "a1", text: "Hi, I'm here." });
-    await provider.socket.waitForType("msg", (m) => m.cid === "a1");
-    provider.socket.send({ type: "send", cid: "p1", to: ana.patient.id, text: "Welcome, Ana." });
+    ana.socket.send({ type: "send", c: ana.patient.c, cid: "a1", text: "Hi, I'm here." });
+    await host.socket.waitForType("msg", (m) => m.cid === "a1");
+    host.socket.send({ type: "send", c: ana.patient.c, cid: "p1", text: "Welcome, Ana." });
     await ana.socket.waitForType("msg", (m) => m.cid === "p1");
-    bo.socket.send({ type: "send", cid: "b1", text: "Hello from Bo." });
-    await provider.socket.waitForType("msg", (m) => m.cid === "b1");
-    await provider.socket.settle();
-    const queue = provider.socket.of("queue")[0].patients.concat(provider.socket.of("patient").map((m) => m.patient));
-    const providerHeld = [ana, bo, cy].map(({ patient }) => ({
-      info: queue.find((p) => p.id === patient.id)!,
-      messages: provider.socket.copy(patient.id),
+    bo.socket.send({ type: "send", c: bo.patient.c, cid: "b1", text: "Hello from Bo." });
+    await host.socket.waitForType("msg", (m) => m.cid === "b1");
+    await host.socket.settle();
+    const queue = host.socket.of("queue")[0]!.patients.concat(host.socket.of("patient").map((m) => m.patient));
+    const hostHeld = [ana, bo, cy].map(({ patient }) => ({
+      entry: queue.find((p) => p.id === patient.id)!,
+      messages: host.socket.copy(patient.c),
     }));
-    provider.socket.close();
-    ana.socket.send({ type: "send", cid: "a2", text: "Are you still there?" });
+    const hostResume = host.socket.resumeState();
+    host.socket.close();
+    ana.socket.send({ type: "send", c: ana.patient.c, cid: "a2", text: "Are you still there?" });
     await ana.socket.waitForType("msg", (m) => m.cid === "a2");
-    const held = { ana: ana.socket.copy(ana.patient.id), bo: bo.socket.copy(bo.patient.id) };
+    for (const page of [bo, cy]) await page.socket.settle();
+    const held = { ana: ana.socket.copy(ana.patient.c), bo: bo.socket.copy(bo.patient.c) };
+    const resume = { ana: ana.socket.resumeState(), bo: bo.socket.resumeState(), cy: cy.socket.resumeState() };
 
     await resetRoom(room);
     for (const page of [ana, bo, cy]) expect((await page.socket.waitForClose()).code).toBe(1006);
-    return { room, cookie, epoch: ana.welcome.epoch, ana, bo, cy, providerHeld, held };
+    return { room, cookie, epoch: ana.welcome.epoch, ana, bo, cy, hostHeld, hostResume, held, resume };
   }
 
-  /** The provider's page from before the reset reconnects and hands back its copies, as the dashboard does. */
-  async function providerRejoins(room: string, cookie: string, epoch: string, held: { info: PatientInfo; messages: ChatMessage[] }[]) {
-    const cursors = Object.fromEntries(held.map((h) => [h.info.id, h.messages.at(-1)?.seq ?? 0]));
-    const { socket, welcome } = await joinAsProvider(room, { cookie, resume: { epoch, cursors } });
-    for (const { info, messages } of held) {
-      for (const frame of seedFrames(info.id, messages, { info: { name: info.name, checkedInAt: info.checkedInAt } })) socket.send(frame);
+  /** The host's page from before the reset reconnects and hands back its copies, as the dashboard does. */
+  async function hostRejoins(room: string, cookie: string, resume: Resume, held: { entry: QueueEntry; messages: ChatMessage[] }[]) {
+    const joined = await joinAsStaff(room, { cookie, resume });
+    for (const { entry, messages } of held) {
+      const patient = { id: entry.id, name: entry.name, checkedInAt: entry.checkedInAt };
+      for (const frame of seedFrames(entry.c, messages, { patient })) joined.socket.send(frame);
     }
-    await socket.settle();
-    return { socket, welcome };
+    await joined.socket.settle();
+    return joined;
   }
 
   /** A patient's page from before the reset reconnects with its cookie and hands back its copy. */
-  async function patientRejoins(room: string, patient: CheckedIn, epoch: string, held: readonly ChatMessage[]) {
-    const socket = await reopen(room, patient, { epoch, cursors: { [patient.id]: held.at(-1)?.seq ?? 0 } });
-    for (const frame of seedFrames(patient.id, held)) socket.send(frame);
+  async function patientRejoins(room: string, patient: CheckedIn, resume: Resume, held: readonly ChatMessage[]) {
+    const socket = await reopen(room, patient, resume);
+    for (const frame of seedFrames(patient.c, held)) socket.send(frame);
     await socket.settle();
     return socket;
   }
 
   it("patients' cookies still work after it, and the queue keeps check-in order however they reconnect", async () => {
-    const { room, cookie, epoch, ana, bo, cy } = await resetMidConversation();
+    const { room, cookie, epoch, ana, bo, cy, resume, hostResume } = await resetMidConversation();
 
     const welcomes = [];
-    for (const { patient } of [cy, ana, bo]) {
-      const socket = await reopen(room, patient, { epoch, cursors: { [patient.id]: 0 } });
-      welcomes.push(socket.of("welcome")[0]);
+    for (const [{ patient }, state] of [[cy, resume.cy], [ana, resume.ana], [bo, resume.bo]] as const) {
+      const socket = await reopen(room, patient, state);
+      welcomes.push(socket.of("welcome")[0]!);
     }
-    const { socket: provider, welcome } = await joinAsProvider(room, { cookie, resume: { epoch, cursors: {} } });
-    const queue = await provider.waitForType("queue");
+    const { socket: host, welcome } = await joinAsStaff(room, { cookie, resume: hostResume });
+    const queue = await host.waitForType("queue");
 
     expect(welcome.epoch).not.toBe(epoch);
     expect(welcomes.map((w) => w.epoch)).toEqual([welcome.epoch, welcome.epoch, welcome.epoch]);
-    expect(queue.patients.map((p) => [p.name, p.checkedInAt, p.status])).toEqual(
-      [ana, bo, cy].map(({ patient }) => [patient.name, patient.checkedInAt, "waiting"]),
+    expect(welcomes.map((w) => w.c)).toEqual([cy.patient.c, ana.patient.c, bo.patient.c]);
+    expect(queue.patients.map((p) => [p.name, p.c, p.checkedInAt, p.status])).toEqual(
+      [ana, bo, cy].map(({ patient }) => [patient.name, patient.c, patient.checkedInAt, "waiting"]),
     );
   });
 
   it("once the pages hand back their copies, a page resuming from 0 gets every conversation complete", async () => {
-    const { room, cookie, epoch, ana, bo, providerHeld, held } = await resetMidConversation();
-    const provider = await providerRejoins(room, cookie, epoch, providerHeld);
-    await patientRejoins(room, ana.patient, epoch, held.ana);
-    await patientRejoins(room, bo.patient, epoch, held.bo);
+    const { room, cookie, ana, bo, hostHeld, hostResume, held, resume } = await resetMidConversation();
+    const host = await hostRejoins(room, cookie, hostResume, hostHeld);
+    await patientRejoins(room, ana.patient, resume.ana, held.ana);
+    await patientRejoins(room, bo.patient, resume.bo, held.bo);
 
-    const later = await joinAsProvider(room, { cookie, resume: { epoch: provider.welcome.epoch, cursors: { [ana.patient.id]: 0, [bo.patient.id]: 0 } } });
+    const later = await joinAsStaff(room, { cookie, resume: { pass: host.welcome.pass, epoch: host.welcome.epoch, n: 0 } });
     await later.socket.settle();
-    await provider.socket.settle();
+    await host.socket.settle();
 
-    expect(texts(later.socket.copy(ana.patient.id))).toEqual(["Hi, I'm here.", "Welcome, Ana.", "Are you still there?"]);
-    expect(texts(later.socket.copy(bo.patient.id))).toEqual(["Hello from Bo."]);
+    expect(texts(later.socket.copy(ana.patient.c))).toEqual(["Hi, I'm here.", "Welcome, Ana.", "Are you still there?"]);
+    expect(texts(later.socket.copy(bo.patient.c))).toEqual(["Hello from Bo."]);
     // The reconnected dashboard got the message only Ana's page held.
-    expect(provider.socket.copy(ana.patient.id, providerHeld[0].messages)).toEqual(held.ana);
-    expect(provider.socket.of("error")).toEqual([]);
+    expect(host.socket.copy(ana.patient.c, hostHeld[0]!.messages).map(record)).toEqual(held.ana.map(record));
+    expect(host.socket.of("error")).toEqual([]);
   });
 
   it("a forged seed is refused with bad_seed and restores nothing of it", async () => {
-    const { room, cookie, epoch, ana, providerHeld, held } = await resetMidConversation();
-    const provider = await providerRejoins(room, cookie, epoch, providerHeld);
+    const { room, cookie, ana, hostHeld, hostResume, held, resume } = await resetMidConversation();
+    const host = await hostRejoins(room, cookie, hostResume, hostHeld);
     const forged = held.ana.map((m) => (m.cid === "a2" ? { ...m, text: "Please refill my oxycodone prescription." } : m));
 
-    const page = await patientRejoins(room, ana.patient, epoch, forged);
+    const page = await patientRejoins(room, ana.patient, resume.ana, forged);
 
-    expect(page.of("error")).toEqual([{ type: "error", code: "bad_seed", message: expect.any(String) }]);
-    await provider.socket.settle();
-    expect(provider.socket.of("msg").map((m) => m.text)).not.toContain("Please refill my oxycodone prescription.");
-    const later = await joinAsProvider(room, { cookie, resume: { epoch: provider.welcome.epoch, cursors: { [ana.patient.id]: 0 } } });
+    expect(page.of("error")).toEqual([{ type: "error", code: "bad_seed", message: expect.any(String), c: ana.patient.c }]);
+    await host.socket.settle();
+    expect(host.socket.of("msg").map((m) => m.text)).not.toContain("Please refill my oxycodone prescription.");
+    const later = await joinAsStaff(room, { cookie, resume: { pass: host.welcome.pass, epoch: host.welcome.epoch, n: 0 } });
     await later.socket.settle();
-    expect(texts(later.socket.copy(ana.patient.id))).toEqual(["Hi, I'm here.", "Welcome, Ana."]);
+    expect(texts(later.socket.copy(ana.patient.c))).toEqual(["Hi, I'm here.", "Welcome, Ana."]);
+  });
+});
+
+describe("a staff group across a reset", () => {
+  /** A host and a colleague in a group with a message each; then the room's Durable Object is reset. */
+  async function groupThenReset() {
+    const room = freshRoom();
+    const host = await joinAsStaff(room);
+    const desk = await joinAsStaff(room, { name: "Sam Reyes", role: "staff" });
+    host.socket.send({ type: "create_group", cid: "g1", title: "Morning shift", members: [desk.id] });
+    const { type: _, ...meta } = await desk.socket.waitForType("conversation");
+    desk.socket.send({ type: "send", c: meta.c, cid: "d1", text: "Room 2 is ready." });
+    await host.socket.waitForType("msg", (m) => m.cid === "d1");
+    host.socket.send({ type: "send", c: meta.c, cid: "h1", text: "Thanks, sending the next one." });
+    await desk.socket.waitForType("msg", (m) => m.cid === "h1");
+    await host.socket.settle();
+    const held = { host: host.socket.copy(meta.c), desk: desk.socket.copy(meta.c) };
+    const resume = { host: host.socket.resumeState(), desk: desk.socket.resumeState() };
+    await resetRoom(room);
+    for (const page of [host, desk]) expect((await page.socket.waitForClose()).code).toBe(1006);
+    return { room, host, desk, meta, held, resume };
+  }
+
+  it("comes back from its members' pages: its signed description and its messages, and it goes on", async () => {
+    const { room, host, desk, meta, held, resume } = await groupThenReset();
+
+    const hostBack = await joinAsStaff(room, { cookie: host.cookie, resume: resume.host });
+    for (const frame of seedFrames(meta.c, held.host, { meta })) hostBack.socket.send(frame);
+    await hostBack.socket.settle();
+    const deskBack = await joinAsStaff(room, { cookie: desk.cookie, resume: resume.desk });
+    for (const frame of seedFrames(meta.c, held.desk, { meta })) deskBack.socket.send(frame);
+    await deskBack.socket.settle();
+
+    expect(await deskBack.socket.waitForType("conversation", (m) => m.c === meta.c)).toMatchObject({ kind: "group", title: "Morning shift", owner: host.id });
+    expect(texts(deskBack.socket.copy(meta.c, held.desk))).toEqual(["Room 2 is ready.", "Thanks, sending the next one."]);
+    expect([...hostBack.socket.of("error"), ...deskBack.socket.of("error")]).toEqual([]);
+    deskBack.socket.send({ type: "send", c: meta.c, cid: "d2", text: "Next one is in." });
+    expect(await hostBack.socket.waitForType("msg", (m) => m.cid === "d2")).toMatchObject({ c: meta.c, name: "Sam Reyes" });
+  });
+
+  it("a description changed by a page (a member added) is refused with bad_seed and restores nothing", async () => {
+    const { room, host, desk, meta, held, resume } = await groupThenReset();
+    const outsider = await joinAsStaff(room, { name: "Lee Park", role: "staff" });
+    const tampered = { ...meta, members: [...meta.members, { id: outsider.id, name: "Lee Park", role: "staff" as const }] };
+
+    const deskBack = await joinAsStaff(room, { cookie: desk.cookie, resume: resume.desk });
+    for (const frame of seedFrames(meta.c, held.desk, { meta: tampered })) deskBack.socket.send(frame);
+    await deskBack.socket.settle();
+
+    expect(deskBack.socket.of("error")).toEqual([expect.objectContaining({ code: "bad_seed", c: meta.c })]);
+    await outsider.socket.settle();
+    expect(outsider.socket.of("conversation")).toEqual([]);
+    expect(outsider.socket.texts()).toEqual([]);
+    // The host's genuine copy still restores it, for its real members only.
+    const hostBack = await joinAsStaff(room, { cookie: host.cookie, resume: resume.host });
+    for (const frame of seedFrames(meta.c, held.host, { meta })) hostBack.socket.send(frame);
+    await hostBack.socket.settle();
+    expect((await deskBack.socket.waitForType("conversation", (m) => m.c === meta.c)).members.map((m) => m.id)).toEqual([host.id, desk.id]);
+    await outsider.socket.settle();
+    expect(outsider.socket.of("conversation")).toEqual([]);
   });
 });
 

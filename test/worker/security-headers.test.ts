@@ -2,7 +2,7 @@ import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { app } from "../../worker/app";
-import { ORIGIN, api, checkIn, freshRoom, postJson, providerCookie, upgrade } from "./helpers";
+import { ORIGIN, api, checkIn, freshRoom, postJson, signIn, staffCookie, staffLink, upgrade } from "./helpers";
 
 /**
  * The built client is not bound as ASSETS in worker tests, so pages go
@@ -28,10 +28,12 @@ async function fromAssets(path: string): Promise<Response> {
 /** Pages and API answers: everything that may show a name. */
 const answers: [string, () => Promise<Response>][] = [
   ["the waiting-room page /r/<room>", () => fromAssets("/r/some-room")],
-  ["the provider dashboard page", () => fromAssets("/provider")],
+  ["the staff dashboard page", () => fromAssets("/provider")],
   ["a page the asset server cannot serve (500)", () => api("/r/some-room")],
   ["a check-in (200 JSON)", () => postJson(`/api/rooms/${freshRoom()}/check-in`, { name: "Ana Lima" })],
-  ["the provider's /me (200 JSON)", async () => api("/api/provider/me", { headers: { Cookie: await providerCookie(freshRoom()) } })],
+  ["a staff sign-in (200 JSON)", async () => signIn(await staffLink(freshRoom()))],
+  ["a staff member's /me (200 JSON)", async () => api("/api/provider/me", { headers: { Cookie: await staffCookie(freshRoom()) } })],
+  ["a staff sign-in's refresh (200 JSON)", async () => api("/api/provider/refresh", { method: "POST", headers: { Cookie: await staffCookie(freshRoom()) } })],
   [
     "leaving the session (204)",
     async () => {

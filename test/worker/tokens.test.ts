@@ -16,8 +16,18 @@ type Claims = Record<string, unknown>;
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const base64url = (value: object) => btoa(JSON.stringify(value)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 
-const patientClaims = (room: string): Claims => ({ role: "patient", room, sub: randomId(), name: "Ana Lima", cin: Date.now(), exp: nowSeconds() + 3600 });
-const providerClaims = (room: string): Claims => ({ role: "provider", room, name: "Dr. Rivera", iat: nowSeconds(), exp: nowSeconds() + 3600 });
+const patientClaims = (room: string): Claims => ({ kind: "patient", room, sub: randomId(), c: randomId(), name: "Ana Lima", cin: Date.now(), exp: nowSeconds() + 3600 });
+const linkClaims = (room: string): Claims => ({ kind: "link", role: "host", room, sub: randomId(), name: "Dr. Rivera", iat: nowSeconds(), exp: nowSeconds() + 3600 });
+const staffClaims = (room: string): Claims => ({
+  kind: "staff",
+  role: "host",
+  room,
+  sub: randomId(),
+  name: "Dr. Rivera",
+  sid: randomId(),
+  exp: nowSeconds() + 600,
+  lexp: nowSeconds() + 3600,
+});
 
 /** The ways a token for `room` can be wrong, each built from otherwise genuine claims. */
 function forgeries(claimsFor: (room: string) => Claims): [string, (room: string) => Promise<string>][] {
@@ -62,7 +72,8 @@ describe("patient credentials", () => {
 
   it.each([
     ...forgeries(patientClaims),
-    ["a provider's session", (room: string) => sign(providerClaims(room), env.SESSION_SECRET)] as const,
+    ["a staff session", (room: string) => sign(staffClaims(room), env.SESSION_SECRET)] as const,
+    ["a staff link", (room: string) => sign(linkClaims(room), env.SESSION_SECRET)] as const,
   ])("%s opens neither the patient's socket nor /me: 401 before the room exists", async (_case, forge) => {
     const room = freshRoom();
     const cookie = `qc_patient=${await forge(room)}`;
@@ -75,13 +86,12 @@ describe("patient credentials", () => {
   });
 });
 
-describe("provider credentials", () => {
-  it("a genuine provider token signs in and opens the provider's socket", async () => {
+describe("staff credentials", () => {
+  it("a genuine staff link signs in, and a genuine staff session opens the staff socket", async () => {
     const room = freshRoom();
-    const token = await sign(providerClaims(room), env.SESSION_SECRET);
 
-    const session = await api("/api/provider/session", { method: "POST", headers: { Authorization: `Bearer ${token}` } });
-    const res = await upgrade(room, `qc_provider=${token}`, { as: "provider" });
+    const session = await api("/api/provider/session", { method: "POST", headers: { Authorization: `Bearer ${await sign(linkClaims(room), env.SESSION_SECRET)}` } });
+    const res = await upgrade(room, `qc_staff=${await sign(staffClaims(room), env.SESSION_SECRET)}`, { as: "staff" });
 
     expect(session.status).toBe(200);
     expect(res.status).toBe(101);
@@ -89,20 +99,37 @@ describe("provider credentials", () => {
     res.webSocket!.close(1000);
   });
 
-  it.each(forgeries(providerClaims))(
-    "%s neither signs in nor opens the provider's socket, /me or link-making: 401 before the room exists",
+  it.each([...forgeries(linkClaims), ["a staff session (not a link)", (room: string) => sign(staffClaims(room), env.SESSION_SECRET)] as const])(
+    "%s does not sign in: 401 before the room exists",
     async (_case, forge) => {
       const room = freshRoom();
-      const token = await forge(room);
-      const cookie = { Cookie: `qc_provider=${token}` };
 
-      await expectRefused(await api("/api/provider/session", { method: "POST", headers: { Authorization: `Bearer ${token}` } }));
-      const socket = await upgrade(room, cookie.Cookie, { as: "provider" });
-      await expectRefused(socket);
-      expect(socket.webSocket).toBeNull();
-      await expectRefused(await api("/api/provider/me", { headers: cookie }));
-      await expectRefused(await postJson("/api/provider/invites", { start: Date.now(), minutes: 30 }, cookie));
+      await expectRefused(await api("/api/provider/session", { method: "POST", headers: { Authorization: `Bearer ${await forge(room)}` } }));
       expect(await roomReached(room)).toBe(false);
     },
   );
+
+  it.each([
+    ...forgeries(staffClaims),
+    ["a staff link (not a session)", (room: string) => sign(linkClaims(room), env.SESSION_SECRET)] as const,
+    ["a patient's session", (room: string) => sign(patientClaims(room), env.SESSION_SECRET)] as const,
+  ])("%s opens neither the staff socket nor /me, refresh or link-making: 401 before the room exists", async (_case, forge) => {
+    const room = freshRoom();
+    const cookie = { Cookie: `qc_staff=${await forge(room)}` };
+
+    const socket = await upgrade(room, cookie.Cookie, { as: "staff" });
+    await expectRefused(socket);
+    expect(socket.webSocket).toBeNull();
+    for (const res of [
+      await api("/api/provider/me", { headers: cookie }),
+      await api("/api/provider/refresh", { method: "POST", headers: cookie }),
+      await postJson("/api/provider/invites", { start: Date.now(), minutes: 30 }, cookie),
+    ]) {
+      expect(res.status).toBe(401);
+      expect(await res.json()).toEqual({ error: expect.any(String) });
+      // Nothing new is set; a refused session's cookie is cleared.
+      expect(res.headers.getSetCookie().filter((c) => !/Max-Age=0/.test(c))).toEqual([]);
+    }
+    expect(await roomReached(room)).toBe(false);
+  });
 });

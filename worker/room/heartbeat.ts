@@ -29,6 +29,8 @@ export class Heartbeat {
   /** Sockets still to say hello, oldest first. */
   private readonly greeting = new Set<Socket>();
   private cursor: Iterator<Socket> = this.sockets.values();
+  /** Visits owed but not yet made, in socket-milliseconds (a visit is one interval's worth): a small room owes less than one visit per turn. */
+  private owed = 0;
   private stop?: () => void;
   private readonly opts: Required<HeartbeatOptions>;
 
@@ -86,7 +88,11 @@ export class Heartbeat {
 
   /** One slice of the sockets: each is visited about once per interval. */
   private sweep(now: number): void {
-    const slice = Math.min(MAX_PER_TURN, Math.ceil((this.sockets.size * TICK_MS) / HEARTBEAT.intervalMs));
+    // Rounding each turn's share up would visit every socket of a small room
+    // every turn or two; carrying the fraction keeps it to once per interval.
+    this.owed = Math.min(MAX_PER_TURN * HEARTBEAT.intervalMs, this.owed + this.sockets.size * TICK_MS);
+    const slice = Math.floor(this.owed / HEARTBEAT.intervalMs);
+    this.owed -= slice * HEARTBEAT.intervalMs;
     const cutoff = now - this.opts.deadAfterMs;
     for (let i = 0; i < slice; i++) {
       let next = this.cursor.next();

@@ -31,6 +31,8 @@ export const SEED_BUDGET = { staff: 500_000, other: 10_000 };
 export const SEED_FRAMES = { staff: 50_000, other: 100 };
 /** Frames refused for speed within this window before the socket is closed (1008). */
 export const FLOOD = { refused: 60, windowMs: 10_000 };
+/** Staff who left the room whose `seenUpto` is remembered (ids and numbers only). */
+const SEEN_REMEMBERED = 10_000;
 
 /** One person in the room, whatever the number of pages (tabs) they have open. */
 export class Person {
@@ -91,6 +93,12 @@ export class People {
   private readonly staffIds = new Set<string>();
   /** People with no page, oldest deadline first (grace is the same for everyone, so this is in deadline order). */
   private readonly leaving = new Set<Person>();
+  /**
+   * Staff who left: what their pages had been shown. Their next fresh page
+   * still erases it (the erase rules), however long they were away; a
+   * sign-out followed by a sign-in must not bring it back.
+   */
+  private readonly seenByGone = new Map<string, number>();
 
   get(id: string): Person | undefined {
     return this.byId.get(id);
@@ -102,7 +110,11 @@ export class People {
     if (!person) {
       person = new Person(identity, now);
       this.byId.set(person.id, person);
-      if (person.staff) this.staffIds.add(person.id);
+      if (person.staff) {
+        this.staffIds.add(person.id);
+        person.seenUpto = this.seenByGone.get(person.id) ?? 0;
+        this.seenByGone.delete(person.id);
+      }
     }
     return person;
   }
@@ -166,6 +178,10 @@ export class People {
     this.byId.delete(id);
     this.staffIds.delete(id);
     this.leaving.delete(person);
+    if (person.staff && person.seenUpto > 0) {
+      if (this.seenByGone.size >= SEEN_REMEMBERED) this.seenByGone.delete(this.seenByGone.keys().next().value!);
+      this.seenByGone.set(id, person.seenUpto);
+    }
     return person;
   }
 }

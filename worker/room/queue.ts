@@ -14,8 +14,9 @@ const REMEMBERED = 50_000;
  */
 export class Queue {
   private readonly entries = new Map<string, QueueEntry>();
-  private readonly gone = new Set<string>();
-  private readonly ended = new Set<string>();
+  /** Patients who left, were removed or whose session ended: why their cookie is refused. */
+  private readonly gone = new Map<string, "gone" | "ended">();
+  private readonly ended = new Map<string, true>();
   /** Scheduled sessions: the one patient whose link opened it. */
   private readonly claims = new Map<string, string>();
   private readonly checkIns: KeyedLimiter;
@@ -46,7 +47,8 @@ export class Queue {
 
   /** Why `entry` may not (re-)enter, or null. */
   refusal(entry: Pick<QueueEntry, "id" | "session">): AdmitRefusal | null {
-    if (this.gone.has(entry.id)) return "gone";
+    const gone = this.gone.get(entry.id);
+    if (gone) return gone;
     if (entry.session && this.ended.has(entry.session.id)) return "ended";
     const claimed = entry.session ? this.claims.get(entry.session.id) : undefined;
     if (claimed !== undefined && claimed !== entry.id) return "taken";
@@ -63,18 +65,19 @@ export class Queue {
   remove(patientId: string, forGood: boolean): QueueEntry | undefined {
     const entry = this.entries.get(patientId);
     this.entries.delete(patientId);
-    if (forGood) remember(this.gone, patientId);
+    if (forGood && !this.gone.has(patientId)) remember(this.gone, patientId, "gone");
     return entry;
   }
 
-  /** A session ended: nobody enters it again. */
-  end(sessionId: string): void {
-    remember(this.ended, sessionId);
+  /** A session ended: nobody enters it again, and its patient's cookie is told so (a session started from the queue is not in the cookie). */
+  end(sessionId: string, patientId: string): void {
+    remember(this.ended, sessionId, true);
+    remember(this.gone, patientId, "ended");
     this.claims.delete(sessionId);
   }
 }
 
-function remember(set: Set<string>, id: string): void {
-  if (set.size >= REMEMBERED) set.delete(set.values().next().value!);
-  set.add(id);
+function remember<V>(map: Map<string, V>, id: string, value: V): void {
+  if (map.size >= REMEMBERED && !map.has(id)) map.delete(map.keys().next().value!);
+  map.set(id, value);
 }

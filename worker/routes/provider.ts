@@ -48,7 +48,8 @@ export const providerRoutes = new Hono<{ Bindings: Env }>()
   })
   .delete("/session", async (c) => {
     const me = await staffFromCookie(c);
-    if (me) await roomStub(c.env, me.room).signOut(me.room, me.sid, me.exp * 1000);
+    // Until the link expires: any cookie of this sign-in (a copy refreshed later) can be refreshed until then.
+    if (me) await roomStub(c.env, me.room).signOut(me.room, me.sid, me.lexp * 1000);
     clearSessionCookie(c, STAFF_COOKIE, staffCookiePath);
     return c.body(null, 204);
   });

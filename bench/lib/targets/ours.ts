@@ -1,17 +1,26 @@
+import { PROTOCOL_VERSION } from "../../../protocol/wire.ts";
 import { startServer } from "../../../test/harness/server.ts";
-import { signProvider } from "../../../worker/tokens.ts";
+import { signStaffLink } from "../../../worker/tokens.ts";
 import { freePort, workerdPid } from "../proc.ts";
 import type { Tracker } from "../tracker.ts";
-import { openJsonSocket } from "./json-socket.ts";
+import { openJsonSocket, type Dialect } from "./json-socket.ts";
 import type { Target } from "./types.ts";
 
 const SECRET = "bench-secret-not-for-production";
 
+/** queue-chat's protocol: every message names its conversation; a patient is addressed by theirs. */
+const OURS: Dialect = {
+  hello: { type: "hello", v: PROTOCOL_VERSION },
+  patientAddress: (welcome) => welcome.c ?? "",
+  toStaff: (self, cid, text) => ({ type: "send", c: self, cid, text }),
+  toPatient: (patient, cid, text) => ({ type: "send", c: patient, cid, text }),
+};
+
 /**
  * queue-chat itself: the built worker (dist/) in workerd through Miniflare,
- * reached the way a browser reaches it: check-in or provider sign-in over
- * HTTP for a session cookie, then the room's WebSocket with that cookie and
- * the page's Origin.
+ * reached the way a browser reaches it: check-in, or a host's sign-in with a
+ * staff link, over HTTP for a session cookie, then the room's WebSocket with
+ * that cookie and the page's Origin.
  */
 export async function startOurs(tracker: Tracker): Promise<Target> {
   const port = await freePort();
@@ -35,22 +44,21 @@ export async function startOurs(tracker: Tracker): Promise<Target> {
     name: "ours",
     pid: workerdPid(),
     url,
-    // The provider's page gets each patient's copy: one per conversation.
-    broadcastEchoes: (patients) => patients,
+    // A staff page gets a message to everyone waiting as one frame.
+    broadcastEchoes: () => 1,
     async provider(room) {
-      const link = await signProvider(SECRET, room, "Dr. Bench", 3600);
+      const link = await signStaffLink(SECRET, { room, name: "Dr. Bench", role: "host" }, 3600);
       const res = await post("/api/provider/session", { headers: { authorization: `Bearer ${link}` } });
       const headers = { origin: url, cookie: cookieOf(res) };
-      return openJsonSocket(`${wsUrl}/api/rooms/${room}/ws?as=provider`, headers, "provider", tracker);
+      return openJsonSocket(`${wsUrl}/api/rooms/${room}/ws?as=staff`, headers, "provider", tracker, OURS);
     },
     async patient(room, name) {
       const res = await post(`/api/rooms/${room}/check-in`, {
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ name }),
       });
-      const { id } = (await res.json()) as { id: string };
       const headers = { origin: url, cookie: cookieOf(res) };
-      return openJsonSocket(`${wsUrl}/api/rooms/${room}/ws`, headers, "patient", tracker, id);
+      return openJsonSocket(`${wsUrl}/api/rooms/${room}/ws`, headers, "patient", tracker, OURS);
     },
     stop: () => server.stop(),
   };

@@ -1,10 +1,18 @@
 import { fileURLToPath } from "node:url";
 import { freePort, startNodeChild } from "../proc.ts";
 import type { Tracker } from "../tracker.ts";
-import { openJsonSocket } from "./json-socket.ts";
+import { openJsonSocket, type Dialect } from "./json-socket.ts";
 import type { Target } from "./types.ts";
 
 const SCRIPT = fileURLToPath(new URL("../../peers/ws-relay.ts", import.meta.url));
+
+/** The relay's frames: a patient writes to staff, staff write to a patient by id (`to`). */
+const RELAY: Dialect = {
+  hello: { type: "hello", v: 1 },
+  patientAddress: (welcome) => welcome.self?.id ?? "",
+  toStaff: (_self, cid, text) => ({ type: "send", cid, text }),
+  toPatient: (patient, cid, text) => ({ type: "send", to: patient, cid, text }),
+};
 
 /** The floor: bench/peers/ws-relay.ts, a bare `ws` relay in its own Node process. */
 export async function startWsRelay(tracker: Tracker): Promise<Target> {
@@ -17,6 +25,7 @@ export async function startWsRelay(tracker: Tracker): Promise<Target> {
       { origin: url },
       role,
       tracker,
+      RELAY,
     );
   return {
     name: "ws",

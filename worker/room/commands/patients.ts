@@ -92,7 +92,7 @@ export function endSessionOf(ctx: RoomContext, conv: Conversation): void {
   const entry = conv.patient!;
   const id = entry.session?.id ?? "";
   ctx.fanout.toConversation(conv, { type: "session_ended", c: conv.id, id, endedAt: ctx.now() });
-  ctx.queue.end(id);
+  ctx.queue.end(id, entry.id);
   removePatient(ctx, entry.id, { code: CLOSE.ended, forGood: true, announce: false });
   ctx.audit("ended", { id: entry.id, role: "patient" });
 }
