@@ -9,6 +9,7 @@ import {
   type QueueEntry,
   type Seed,
   type ServerMessage,
+  type SessionInfo,
   type ServerMessageOf,
   type StaffEntry,
 } from "../../protocol/wire";
@@ -177,11 +178,7 @@ export class RoomClient {
         return;
       case "session_started": {
         const conv = this.get(msg.c);
-        if (!conv || conv.session.value?.id === msg.session.id) return;
-        conv.kind.value = "session";
-        conv.session.value = msg.session;
-        this.emit({ type: "session_started", conv });
-        return;
+        return conv && this.sessionStarted(conv, msg.session);
       }
       case "session_ended": {
         const conv = this.get(msg.c);
@@ -270,10 +267,15 @@ export class RoomClient {
       return;
     }
     if (conv.status.value !== "left" && conv.status.value !== "ended") conv.status.value = entry.status;
-    if (entry.session && conv.session.value?.id !== entry.session.id) {
-      conv.kind.value = "session";
-      conv.session.value = entry.session;
-    }
+    // The room announces a new session in the queue entry before its own frame: either one starts it here, once.
+    if (entry.session) this.sessionStarted(conv, entry.session);
+  }
+
+  private sessionStarted(conv: Conversation, session: SessionInfo): void {
+    if (conv.session.value?.id === session.id) return;
+    conv.kind.value = "session";
+    conv.session.value = session;
+    this.emit({ type: "session_started", conv });
   }
 
   private patientLeft(conv: Conversation): void {
