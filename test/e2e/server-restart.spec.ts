@@ -113,6 +113,6 @@ test("after the server restarts mid-conversation, both sides show every message 
     await expect(p.getByRole("listitem").filter({ hasText: /restart|was down|offline/ })).toHaveText(all.map((t) => new RegExp(t)));
   }
   const { text } = await downloadChat(provider, "Ana Lima");
-  const said = text.split("\n").filter((l) => / \[(Patient|Provider)\] /.test(l)).map((l) => l.replace(/^.*?\] [^:]+: /, ""));
+  const said = text.split("\n").filter((l) => / \[(Patient|Host)\] /.test(l)).map((l) => l.replace(/^.*?\] [^:]+: /, ""));
   expect(said).toEqual(all);
 });
