@@ -62,6 +62,8 @@ export class RoomClient {
   private pass?: string;
   /** The last arrival number received from this room instance. */
   private lastN = 0;
+  /** Staff: messages numbered up to here were shown to this person's earlier pages: not news here. */
+  private seen = 0;
   /** Deleted groups' descriptions, handed back after a reset so they stay deleted. */
   private readonly tombstones = new Map<string, ConversationMeta>();
   private readonly listeners = new Set<(event: RoomEvent) => void>();
@@ -211,6 +213,8 @@ export class RoomClient {
     // A new epoch means the room's memory was reset: hand it back our copies.
     const { reset, handBack } = this.epoch.welcome(msg.epoch);
     if (reset) this.lastN = 0;
+    // The first welcome of this page load says what is already known.
+    if (!this.pass) this.seen = msg.seen ?? 0;
     this.self.value = msg.self;
     this.pass = msg.pass;
     if (msg.c) {
@@ -232,7 +236,7 @@ export class RoomClient {
   private message(msg: ChatMessage): void {
     this.lastN = Math.max(this.lastN, msg.n);
     const conv = this.get(msg.c);
-    if (!conv || !conv.receive(msg) || msg.by === this.self.value?.id) return;
+    if (!conv || !conv.receive(msg) || msg.by === this.self.value?.id || msg.seq <= this.seen) return;
     this.emit({ type: "message", conv, msg });
   }
 

@@ -104,6 +104,24 @@ test("a staff chat box follows the chat box rules: minimized it opens by itself,
   await expect(log(theirs).getByRole("listitem")).toHaveText([/First/, /Second/, /Third/]);
 });
 
+test("a reload brings staff chats back, and what the page had shown does not count as new", async ({ browser }) => {
+  const room = newRoom();
+  const smith = await openStaff(browser, room, "Dr. Smith", "host");
+  const rivera = await openStaff(browser, room, "Dr. Rivera", "host");
+  const box = await openStaffChat(smith, "Dr. Rivera");
+  await send(smith, "Read before the reload", box);
+  await expect(log(await openStaffChat(rivera, "Dr. Smith"))).toContainText("Read before the reload");
+
+  await rivera.reload();
+  await expect(rivera.getByRole("button", { name: "Chat options for Dr. Smith" })).toBeVisible();
+  await expect(unread(rivera, "Dr. Smith")).toHaveCount(0);
+  await expect(rivera).toHaveTitle("Patient queue");
+  await send(smith, "New after the reload", box);
+  await expect(unread(rivera, "Dr. Smith")).toHaveText("1 unread message");
+  const theirs = await openStaffChat(rivera, "Dr. Smith");
+  await expect(log(theirs).getByRole("listitem")).toHaveText([/Read before the reload/, /New after the reload/]);
+});
+
 test("a host creates a group with the colleagues chosen; its members write and read in a box labelled with the group's name", async ({ browser }) => {
   const room = newRoom();
   const smith = await openStaff(browser, room, "Dr. Smith", "host");
