@@ -51,7 +51,7 @@ function Box({ model, conv, minimized }: { model: ProviderModel; conv: Conversat
       ? "Text-only session ended"
       : "Text-only session"
     : meta?.kind === "group"
-      ? `Staff group · ${meta.members.map((m) => m.name).join(", ")}`
+      ? `Staff group · ${members(meta.members.map((m) => m.name))}`
       : meta
         ? "Staff chat"
         : undefined;
@@ -63,7 +63,7 @@ function Box({ model, conv, minimized }: { model: ProviderModel; conv: Conversat
           Chat with <bdi>{title}</bdi>
           {subtitle && <span class="subtitle">{subtitle}</span>}
         </h2>
-        {conv.muted.value && <span class="muted-mark">Muted</span>}
+        {conv.muted.value && status === "active" && <span class="muted-mark">Muted</span>}
         <div class="tools">
           {session && !session.endedAt && model.isHost && (
             <button type="button" class="danger" onClick={model.endSession}>
@@ -97,4 +97,9 @@ function Box({ model, conv, minimized }: { model: ProviderModel; conv: Conversat
       )}
     </section>
   );
+}
+
+/** A group's members for its subtitle: a few names, then how many more. */
+function members(names: string[], shown = 5): string {
+  return names.length <= shown ? names.join(", ") : `${names.slice(0, shown - 1).join(", ")} and ${names.length - shown + 1} more`;
 }

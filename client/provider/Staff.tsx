@@ -52,7 +52,7 @@ function Entry(props: { model: ProviderModel; name: string; conv?: Conversation;
     <li class={conv && model.view.value?.c === conv.id ? "entry current" : "entry"}>
       <bdi class="name">{name}</bdi>
       {conv && <Unread count={conv.unread.value} />}
-      {conv?.muted.value && <span class="muted-mark">Muted</span>}
+      {conv?.muted.value && conv.status.value === "active" && <span class="muted-mark">Muted</span>}
       {/* The name is in the accessible name; the visible word starts it (WCAG label in name). */}
       <button type="button" class="secondary small" aria-label={`Chat with ${name}`} onClick={props.onOpen}>
         Chat

@@ -135,8 +135,9 @@ test("a host creates a group with the colleagues chosen; its members write and r
   await expect(dialog.getByRole("checkbox")).toHaveCount(3);
   await dialog.getByRole("button", { name: "Create group" }).click();
   await expect(dialog.getByRole("alert")).toHaveText("Give the group a name.");
-  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await smith.keyboard.press("Escape");
   await expect(dialog).toHaveCount(0);
+  await expect(smith.getByRole("button", { name: "New group" })).toBeFocused();
 
   const box = await createGroup(smith, "Ward team", ["Dr. Rivera", "Sam Desk"]);
   await expect(box).toContainText("Staff group · Dr. Smith, Dr. Rivera, Sam Desk");
@@ -260,6 +261,12 @@ test("a member who leaves a group is told so and can no longer write; the others
   await expect(log(deskBox)).toContainText("Before Sam leaves");
   await expect(log(deskBox)).not.toContainText("After Sam left");
   await expect(unread(desk, "Ward team")).toHaveCount(0);
+  // What they kept is theirs to put away.
+  await desk.getByRole("button", { name: "Chat options for Ward team" }).click();
+  await expect(desk.getByRole("menuitem")).toHaveText(["Archive chat"]);
+  await desk.getByRole("menuitem", { name: "Archive chat" }).click();
+  await expect(staffItem(desk, "Ward team")).toHaveCount(0);
+  await expect(deskBox).toHaveCount(0);
 });
 
 test("the owner deletes a group and it disappears for every member at once", async ({ browser }) => {
