@@ -21,6 +21,9 @@ import {
   staffList,
 } from "./fixtures";
 
+// Three or four staff pages and patients per test: room for a busy machine.
+test.describe.configure({ timeout: 60_000 });
+
 const unread = (page: Page, name: string) => staffItem(page, name).getByText(/unread message/);
 
 /** Dr. Smith and Dr. Rivera (hosts) and Sam Desk (front desk), in the group "Ward team" that Dr. Smith created. */
