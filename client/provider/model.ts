@@ -157,10 +157,10 @@ export function createProviderModel(session: ProviderSession, onSignedOut: (mess
    * Runs `then` at once, or after the staff member confirms what it will
    * erase of `conv`: from their page only when a colleague has it open
    * (unless it goes for everyone anyway, as ending a session does), or an
-   * undownloaded conversation.
+   * undownloaded conversation. With nothing on the page, nothing is asked.
    */
   function guardErase(conv: Conversation | undefined, action: string, then: () => void, forEveryone = false): void {
-    if (!conv || conv.staffOnly || conv.status.value === "ended") return then();
+    if (!conv || conv.staffOnly || conv.status.value === "ended" || conv.messages.value.length === 0) return then();
     const others = forEveryone ? [] : colleaguesViewing(conv);
     if (others.length > 0) {
       confirm.value = {
