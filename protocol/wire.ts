@@ -338,6 +338,12 @@ export interface Welcome {
   now: number;
   /** Proof of this page load, for resuming; kept in page memory only. */
   pass: string;
+  /**
+   * Staff, on a new page load: every message numbered up to here was shown
+   * to this person's pages already. The page shows those without counting
+   * them as new (a reload brings staff chats back, read).
+   */
+  seen?: number;
   /** Patients: whether any staff member is online. */
   staffOnline?: boolean;
   /** Patients: their conversation, and the session they are in. */

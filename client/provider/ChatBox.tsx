@@ -36,7 +36,8 @@ function Box({ model, conv, minimized }: { model: ProviderModel; conv: Conversat
   const title = model.title(conv);
   const status = conv.status.value;
   const session = conv.session.value;
-  const chatting = conv.viewers.value.filter((id) => id !== me).map(model.nameOf);
+  const meta = conv.meta.value;
+  const chatting = conv.staffOnly ? [] : model.colleaguesViewing(conv);
   const reason =
     status === "ended"
       ? "This session has ended. Its messages were erased for everyone."
@@ -45,16 +46,24 @@ function Box({ model, conv, minimized }: { model: ProviderModel; conv: Conversat
         : status === "left"
           ? "You left the group. You cannot send messages to this group."
           : undefined;
+  const subtitle = session
+    ? session.endedAt
+      ? "Text-only session ended"
+      : "Text-only session"
+    : meta?.kind === "group"
+      ? `Staff group · ${members(meta.members.map((m) => m.name))}`
+      : meta
+        ? "Staff chat"
+        : undefined;
 
   return (
     <section class={minimized ? "card chatbox minimized" : "card chatbox"} aria-label={`Chat with ${title}`}>
       <header>
         <h2>
           Chat with <bdi>{title}</bdi>
-          {session && <span class="subtitle">{session.endedAt ? "Text-only session ended" : "Text-only session"}</span>}
-          {conv.kind.value === "group" && <span class="subtitle">Staff group</span>}
-          {conv.muted.value && <span class="subtitle muted-mark">Muted</span>}
+          {subtitle && <span class="subtitle">{subtitle}</span>}
         </h2>
+        {conv.muted.value && status === "active" && <span class="muted-mark">Muted</span>}
         <div class="tools">
           {session && !session.endedAt && model.isHost && (
             <button type="button" class="danger" onClick={model.endSession}>
@@ -81,11 +90,6 @@ function Box({ model, conv, minimized }: { model: ProviderModel; conv: Conversat
       {!minimized && (
         <>
           {chatting.length > 0 && <p class="hint">{chatting.join(" and ")} also {chatting.length === 1 ? "has" : "have"} this chat open.</p>}
-          {reason && (
-            <p class="left-notice" role="status">
-              {reason}
-            </p>
-          )}
           <ChatLog lines={lines.value} label={`Messages with ${title}`} empty={`No messages yet. Write to ${title} below.`} />
           <Composer onSend={model.send} disabledReason={reason} />
           <RetentionNotice />
@@ -93,4 +97,9 @@ function Box({ model, conv, minimized }: { model: ProviderModel; conv: Conversat
       )}
     </section>
   );
+}
+
+/** A group's members for its subtitle: a few names, then how many more. */
+function members(names: string[], shown = 5): string {
+  return names.length <= shown ? names.join(", ") : `${names.slice(0, shown - 1).join(", ")} and ${names.length - shown + 1} more`;
 }

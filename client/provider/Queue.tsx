@@ -12,7 +12,7 @@ export function Queue({ model }: { model: ProviderModel }) {
       {patients.length === 0 ? (
         <p class="empty">No one is waiting. Patients appear here when they check in.</p>
       ) : (
-        <ul aria-label="Patient queue">
+        <ul class="entries" aria-label="Patient queue">
           {patients.map((conv) => (
             <QueueItem key={conv.id} model={model} conv={conv} />
           ))}
@@ -26,13 +26,13 @@ function QueueItem({ model, conv }: { model: ProviderModel; conv: Conversation }
   const patient = conv.patient.value!;
   const away = conv.status.value === "away";
   const session = conv.session.value;
-  const chatting = conv.viewers.value.filter((id) => id !== model.session.id).map(model.nameOf);
+  const chatting = model.colleaguesViewing(conv);
   const items = [{ label: "Chat", onSelect: () => model.openChat(conv.id) }];
   if (model.isHost) items.push({ label: "Start text-only session", onSelect: () => model.startSession(conv.id) });
   return (
-    <li class={model.view.value?.c === conv.id ? "patient current" : "patient"}>
+    <li class={model.view.value?.c === conv.id ? "entry current" : "entry"}>
       <bdi class="name">{patient.name}</bdi>
-      <span class="waited">
+      <span class="detail">
         {session ? (session.scheduled ? "Scheduled text-only session" : "In a text-only session") : waitingFor(patient.checkedInAt, now.value)}
         {away && " · connection lost, may come back"}
         {chatting.length > 0 && ` · ${chatting.join(" and ")} ${chatting.length === 1 ? "is" : "are"} chatting`}

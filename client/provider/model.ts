@@ -1,7 +1,6 @@
 import { batch, computed, effect, signal } from "@preact/signals";
-import type { StaffRole } from "../../protocol/wire";
+import { CLOSE, isStaff, type StaffRole } from "../../protocol/wire";
 import { connect, type Connection } from "../lib/connection";
-import { api } from "../lib/http";
 import { newClientId } from "../lib/ids";
 import { chime, desktopNotify } from "../lib/notify";
 import { createPrefs } from "../lib/prefs";
@@ -11,6 +10,8 @@ import type { Conversation } from "../room/conversation";
 import { RoomClient, type RoomEvent } from "../room/room-client";
 import { downloadConversation } from "./download";
 import { titleOf } from "./names";
+import { keepSignedIn, SIGNED_OUT } from "./sign-in";
+import { createStaffChats } from "./staff-chats";
 
 export interface Confirm {
   title: string;
@@ -45,8 +46,8 @@ export function createProviderModel(session: ProviderSession, onSignedOut: (mess
   const lastError = signal<string | null>(null);
   const broadcastStatus = signal<string | null>(null);
   const prefs = createPrefs();
-  /** A chat this page asked the room to open (a colleague's id, or a new group's client id). */
-  let opening: string | null = null;
+  /** Sessions this page started: its calls, which starting another one ends. */
+  const startedHere = new Set<string>();
 
   let conn: Connection | undefined;
   const client = new RoomClient({ send: (msg) => conn?.send(msg) ?? false });
@@ -58,13 +59,15 @@ export function createProviderModel(session: ProviderSession, onSignedOut: (mess
       .filter((c) => c.patient.value && c.status.value !== "left" && c.status.value !== "ended")
       .sort((a, b) => a.patient.value!.checkedInAt - b.patient.value!.checkedInAt),
   );
-  /** Staff conversations in the list: not archived, or with something unread. */
-  const staffChats = computed(() => all.value.filter((c) => c.staffOnly && (!c.archived.value || c.unread.value > 0)));
-  const colleagues = computed(() => client.colleagues.value.filter((m) => m.id !== session.id));
+  /** Colleagues signed in to this waiting room, in name order so presence changes do not reorder them. */
+  const colleagues = computed(() => client.colleagues.value.filter((m) => m.id !== session.id).sort((a, b) => a.name.localeCompare(b.name)));
   const viewed = computed(() => (view.value ? conversations.value.get(view.value.c) : undefined));
   const totalUnread = computed(() => all.value.reduce((n, c) => n + c.unread.value, 0));
   const nameOf = (id: string) => client.colleagues.value.find((m) => m.id === id)?.name ?? "A colleague";
   const title = (c: Conversation) => titleOf(c, session.id);
+  /** The names of colleagues whose chat box shows `conv`. */
+  const colleaguesViewing = (conv: Conversation) => conv.viewers.value.filter((id) => id !== session.id).map(nameOf);
+  const staffChats = createStaffChats({ selfId: session.id, client, confirm, openChat, unview, title });
 
   const announce = (text: string) => {
     // Re-set so the same words are announced twice in a row.
@@ -82,7 +85,7 @@ export function createProviderModel(session: ProviderSession, onSignedOut: (mess
         if (view.value) client.send({ type: "view", c: view.value.c });
         return;
       case "message":
-        return received(event.conv, event.msg.name);
+        return received(event.conv, event.msg.name, isStaff(event.msg.role));
       case "patient_arrived": {
         const p = event.conv.patient.value!;
         announce(event.conv.session.value?.scheduled ? `${p.name} arrived for a scheduled text-only session.` : `${p.name} checked in.`);
@@ -109,18 +112,11 @@ export function createProviderModel(session: ProviderSession, onSignedOut: (mess
       case "member_left":
         event.conv.event(Date.now(), `${event.name} left`);
         return;
-      case "conversation_added": {
-        const meta = event.conv.meta.value!;
-        const mineToOpen = opening !== null && (meta.kind === "direct" ? meta.members.some((m) => m.id === opening) : meta.owner === session.id);
-        if (mineToOpen) {
-          opening = null;
-          openChat(event.conv.id);
-        }
-        return;
-      }
+      case "conversation_added":
+        return staffChats.added(event.conv);
       case "group_deleted":
         announce(`The group ${title(event.conv)} was deleted.`);
-        if (view.value?.c === event.conv.id) view.value = null;
+        unview(event.conv.id);
         return;
       case "downloaded":
         return;
@@ -130,20 +126,25 @@ export function createProviderModel(session: ProviderSession, onSignedOut: (mess
     }
   }
 
-  function received(conv: Conversation, from: string): void {
+  /**
+   * A new message from someone else. In a patient's chat only the patient's
+   * own messages count: a colleague writing to them is not news for this page.
+   */
+  function received(conv: Conversation, from: string, byStaff: boolean): void {
+    if (byStaff && !conv.staffOnly) return;
+    const muted = conv.muted.value;
     const v = view.value;
-    if (v?.c === conv.id) {
-      // A minimized box opens again by itself (unless muted); an open one is already in view.
-      if (v.minimized && !conv.muted.value) view.value = { c: conv.id, minimized: false };
-      else if (v.minimized) conv.unread.value++;
-    } else {
-      // A closed box stays closed, and a box showing someone else stays on them.
-      conv.unread.value++;
-      announce(`New message from ${from}.`);
-    }
-    if (conv.muted.value) return;
+    const inView = v?.c === conv.id;
+    // A minimized box opens again by itself, unless muted. A closed box stays
+    // closed and a box showing someone else stays on them: the counter rises.
+    if (inView && v.minimized && !muted) view.value = { c: conv.id, minimized: false };
+    else if (!inView || v.minimized) conv.unread.value++;
+    if (muted) return;
+    const what = `New message from ${from}${conv.kind.value === "group" ? ` in ${title(conv)}` : ""}`;
+    // What the box shows, its log announces.
+    if (!inView) announce(`${what}.`);
     if (prefs.sound.value) chime();
-    if (prefs.desktop.value) desktopNotify(`New message from ${from}`);
+    if (prefs.desktop.value) desktopNotify(what);
   }
 
   /** Erases a patient's conversation as a close does; staff chats are only put away. */
@@ -152,10 +153,15 @@ export function createProviderModel(session: ProviderSession, onSignedOut: (mess
     client.close(conv.id);
   }
 
-  /** Runs `then` at once, or after the staff member confirms what closing `conv` will do. */
-  function guardErase(conv: Conversation | undefined, action: string, then: () => void): void {
-    if (!conv || conv.staffOnly || conv.status.value === "ended") return then();
-    const others = conv.viewers.value.filter((id) => id !== session.id).map(nameOf);
+  /**
+   * Runs `then` at once, or after the staff member confirms what it will
+   * erase of `conv`: from their page only when a colleague has it open
+   * (unless it goes for everyone anyway, as ending a session does), or an
+   * undownloaded conversation. With nothing on the page, nothing is asked.
+   */
+  function guardErase(conv: Conversation | undefined, action: string, then: () => void, forEveryone = false): void {
+    if (!conv || conv.staffOnly || conv.status.value === "ended" || conv.messages.value.length === 0) return then();
+    const others = forEveryone ? [] : colleaguesViewing(conv);
     if (others.length > 0) {
       confirm.value = {
         title: `Close the chat with ${title(conv)}?`,
@@ -172,6 +178,13 @@ export function createProviderModel(session: ProviderSession, onSignedOut: (mess
       confirmLabel: "Erase chat",
       onConfirm: then,
     };
+  }
+
+  /** Takes `c` out of the chat box, if it is there, without erasing anything. */
+  function unview(c: string): void {
+    if (view.value?.c !== c) return;
+    view.value = null;
+    client.send({ type: "view", c: null });
   }
 
   function show(c: string): void {
@@ -202,32 +215,26 @@ export function createProviderModel(session: ProviderSession, onSignedOut: (mess
   const onVisibility = () => client.send({ type: "presence", away: document.visibilityState === "hidden" });
   document.addEventListener("visibilitychange", onVisibility);
 
-  // The sign-in is short-lived: renew it while the page is open, never past the link's expiry.
-  const signedOut = (message: string) => {
+  const signIn = keepSignedIn(session.refreshSeconds, () => {
     dispose();
-    onSignedOut(message);
-  };
-  const checkSignIn = async (path: string, method: "GET" | "POST") => {
-    const res = await api(path, { method });
-    if (!res.ok && res.status === 401) signedOut("Your sign-in has ended. Open your private provider link again to sign in.");
-  };
-  const refresh = setInterval(() => void checkSignIn("/api/provider/refresh", "POST"), session.refreshSeconds * 1000);
-  let lastCheck = 0;
+    onSignedOut(SIGNED_OUT);
+  });
 
   conn = connect({
     url: `/api/rooms/${session.room}/ws?as=staff`,
     hello: () => client.hello(),
     onMessage: (msg) => client.receive(msg),
-    onFinal: () => (lastError.value = "The connection was closed. Please reload the page."),
-    onFailing: () => {
-      if (Date.now() - lastCheck < 10_000) return;
-      lastCheck = Date.now();
-      void checkSignIn("/api/provider/me", "GET");
+    onFinal: (code) => {
+      // Signed out on another page, or from the server: this page is signed out too.
+      if (code !== CLOSE.signedOut) return void (lastError.value = "The connection was closed. Please reload the page.");
+      dispose();
+      onSignedOut(SIGNED_OUT);
     },
+    onFailing: () => signIn.verify(),
   });
 
   function dispose(): void {
-    clearInterval(refresh);
+    signIn.stop();
     document.removeEventListener("visibilitychange", onVisibility);
     conn?.close();
   }
@@ -237,7 +244,6 @@ export function createProviderModel(session: ProviderSession, onSignedOut: (mess
     client,
     conversations,
     queue,
-    staffChats,
     colleagues,
     view,
     viewed,
@@ -251,6 +257,8 @@ export function createProviderModel(session: ProviderSession, onSignedOut: (mess
     isHost: session.role === "host",
     title,
     nameOf,
+    colleaguesViewing,
+    ...staffChats,
 
     openChat,
     minimize() {
@@ -287,27 +295,36 @@ export function createProviderModel(session: ProviderSession, onSignedOut: (mess
       broadcastStatus.value = `Sent to ${waiting} waiting ${waiting === 1 ? "patient" : "patients"}.`;
       return true;
     },
-    /** Starts a text-only session with a patient; another call's conversation is erased. */
+    /**
+     * Starts a text-only session with a patient. This page's other call (the
+     * session in its box, or one it started) ends, erased for everyone; but
+     * a session a colleague has open is theirs too: it goes from this page only.
+     */
     startSession(c: string) {
       const conv = conversations.value.get(c);
       if (!conv) return;
       const current = viewed.value;
-      const others = all.value.filter((o) => o !== conv && !o.staffOnly && o.session.value && !o.session.value.endedAt && o.status.value !== "ended");
+      const calls = all.value.filter((o) => o !== conv && !o.staffOnly && o.session.value && o.status.value !== "ended" && (o === current || startedHere.has(o.id)));
       const go = () =>
         batch(() => {
-          for (const o of others) client.send({ type: "end_session", c: o.id });
-          if (current && current !== conv) putAway(current);
+          for (const o of calls) {
+            if (colleaguesViewing(o).length > 0) putAway(o);
+            else client.send({ type: "end_session", c: o.id });
+          }
+          if (current && current !== conv && !calls.includes(current)) putAway(current);
           show(c);
-          if (!conv.session.value) client.send({ type: "start_session", c });
+          if (conv.session.value) return;
+          startedHere.add(c);
+          client.send({ type: "start_session", c });
         });
-      const atRisk = [current, ...others].find((o) => o && o !== conv && !o.staffOnly && o.undownloaded.value);
-      guardErase(atRisk, "Starting another session", go);
+      const leaving = [current, ...calls].filter((o): o is Conversation => !!o && o !== conv && !o.staffOnly);
+      guardErase(leaving.find((o) => colleaguesViewing(o).length > 0) ?? leaving.find((o) => o.undownloaded.value), "Starting another session", go);
     },
     endSession() {
       const conv = viewed.value;
       if (!conv || !conv.session.value || conv.session.value.endedAt) return;
       if (!conv.undownloaded.value) return void client.send({ type: "end_session", c: conv.id });
-      guardErase(conv, "Ending the session", () => client.send({ type: "end_session", c: conv.id }));
+      guardErase(conv, "Ending the session", () => client.send({ type: "end_session", c: conv.id }), true);
     },
     /** Asks for consent first: downloading implies permission from all participants. */
     download() {
@@ -321,47 +338,6 @@ export function createProviderModel(session: ProviderSession, onSignedOut: (mess
           downloadConversation(session, conv);
           if (!conv.staffOnly && conv.status.value !== "left" && conv.status.value !== "ended") client.send({ type: "downloaded", c: conv.id });
         },
-      };
-    },
-    /** Opens the one-to-one chat with a colleague, asking the room for it the first time. */
-    openDirect(id: string) {
-      const existing = all.value.find((c) => c.kind.value === "direct" && c.meta.value?.members.some((m) => m.id === id));
-      if (existing) return openChat(existing.id);
-      opening = id;
-      client.send({ type: "direct", with: id });
-    },
-    createGroup(groupTitle: string, members: string[]): boolean {
-      opening = "group";
-      return client.send({ type: "create_group", cid: newClientId(), title: groupTitle, members });
-    },
-    setMuted(c: string, muted: boolean) {
-      client.send({ type: "prefs", c, muted });
-    },
-    archive(c: string) {
-      if (view.value?.c === c) {
-        view.value = null;
-        client.send({ type: "view", c: null });
-      }
-      client.send({ type: "prefs", c, archived: true });
-    },
-    leaveGroup(c: string) {
-      const conv = conversations.value.get(c);
-      if (!conv) return;
-      confirm.value = {
-        title: `Leave ${title(conv)}?`,
-        body: "You will no longer receive messages from this group.",
-        confirmLabel: "Leave group",
-        onConfirm: () => client.send({ type: "leave_group", c }),
-      };
-    },
-    deleteGroup(c: string) {
-      const conv = conversations.value.get(c);
-      if (!conv) return;
-      confirm.value = {
-        title: `Delete ${title(conv)}?`,
-        body: "The group and its messages disappear for every member at once.",
-        confirmLabel: "Delete group",
-        onConfirm: () => client.send({ type: "delete_group", c }),
       };
     },
     /** True while something on the page has not been downloaded. */

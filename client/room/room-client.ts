@@ -9,6 +9,7 @@ import {
   type QueueEntry,
   type Seed,
   type ServerMessage,
+  type SessionInfo,
   type ServerMessageOf,
   type StaffEntry,
 } from "../../protocol/wire";
@@ -61,6 +62,8 @@ export class RoomClient {
   private pass?: string;
   /** The last arrival number received from this room instance. */
   private lastN = 0;
+  /** Staff: messages numbered up to here were shown to this person's earlier pages: not news here. */
+  private seen = 0;
   /** Deleted groups' descriptions, handed back after a reset so they stay deleted. */
   private readonly tombstones = new Map<string, ConversationMeta>();
   private readonly listeners = new Set<(event: RoomEvent) => void>();
@@ -177,11 +180,7 @@ export class RoomClient {
         return;
       case "session_started": {
         const conv = this.get(msg.c);
-        if (!conv || conv.session.value?.id === msg.session.id) return;
-        conv.kind.value = "session";
-        conv.session.value = msg.session;
-        this.emit({ type: "session_started", conv });
-        return;
+        return conv && this.sessionStarted(conv, msg.session);
       }
       case "session_ended": {
         const conv = this.get(msg.c);
@@ -214,6 +213,8 @@ export class RoomClient {
     // A new epoch means the room's memory was reset: hand it back our copies.
     const { reset, handBack } = this.epoch.welcome(msg.epoch);
     if (reset) this.lastN = 0;
+    // The first welcome of this page load says what is already known.
+    if (!this.pass) this.seen = msg.seen ?? 0;
     this.self.value = msg.self;
     this.pass = msg.pass;
     if (msg.c) {
@@ -235,7 +236,7 @@ export class RoomClient {
   private message(msg: ChatMessage): void {
     this.lastN = Math.max(this.lastN, msg.n);
     const conv = this.get(msg.c);
-    if (!conv || !conv.receive(msg) || msg.by === this.self.value?.id) return;
+    if (!conv || !conv.receive(msg) || msg.by === this.self.value?.id || msg.seq <= this.seen) return;
     this.emit({ type: "message", conv, msg });
   }
 
@@ -270,10 +271,15 @@ export class RoomClient {
       return;
     }
     if (conv.status.value !== "left" && conv.status.value !== "ended") conv.status.value = entry.status;
-    if (entry.session && conv.session.value?.id !== entry.session.id) {
-      conv.kind.value = "session";
-      conv.session.value = entry.session;
-    }
+    // The room announces a new session in the queue entry before its own frame: either one starts it here, once.
+    if (entry.session) this.sessionStarted(conv, entry.session);
+  }
+
+  private sessionStarted(conv: Conversation, session: SessionInfo): void {
+    if (conv.session.value?.id === session.id) return;
+    conv.kind.value = "session";
+    conv.session.value = session;
+    this.emit({ type: "session_started", conv });
   }
 
   private patientLeft(conv: Conversation): void {

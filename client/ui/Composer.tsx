@@ -1,12 +1,15 @@
 import { useSignal } from "@preact/signals";
+import { useId } from "preact/hooks";
 import { LIMITS } from "../../protocol/wire";
 
 /**
  * The message box: Enter sends, Shift+Enter starts a new line. When sending
- * is not possible the box is disabled and the reason is shown beside it.
+ * is not possible the box is disabled and the reason is shown beside it
+ * (and read out with the box, as its description).
  */
 export function Composer({ onSend, disabledReason, label = "Message" }: { onSend(text: string): void; disabledReason?: string; label?: string }) {
   const text = useSignal("");
+  const reasonId = useId();
   const tooLong = text.value.length > LIMITS.textChars;
   const submit = (e?: Event) => {
     e?.preventDefault();
@@ -17,7 +20,7 @@ export function Composer({ onSend, disabledReason, label = "Message" }: { onSend
   return (
     <form class="composer" onSubmit={submit}>
       {disabledReason && (
-        <p class="disabled-reason" role="status">
+        <p id={reasonId} class="disabled-reason" role="status">
           {disabledReason}
         </p>
       )}
@@ -28,6 +31,7 @@ export function Composer({ onSend, disabledReason, label = "Message" }: { onSend
         rows={2}
         value={text.value}
         disabled={!!disabledReason}
+        aria-describedby={disabledReason ? reasonId : undefined}
         aria-invalid={tooLong}
         onInput={(e) => (text.value = e.currentTarget.value)}
         onKeyDown={(e) => {

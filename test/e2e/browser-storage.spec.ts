@@ -60,12 +60,12 @@ test("after a whole chat, the browsers keep no message text or names: only notif
   await expect(log(patient)).toContainText("The provider saved a copy of this chat.");
 
   // While the conversation is on screen, and signed in on both sides.
-  expect(await expectOnlyAllowedStorage(provider, canary)).toEqual(["qc_provider"]);
+  expect(await expectOnlyAllowedStorage(provider, canary)).toEqual(["qc_staff"]);
   expect(await expectOnlyAllowedStorage(patient, canary)).toEqual(["qc_patient"]);
 
   // And once it is over: nothing was saved on the way out either.
   await closeAndLeave(chat);
-  expect(await expectOnlyAllowedStorage(provider, canary)).toEqual(["qc_provider"]);
+  expect(await expectOnlyAllowedStorage(provider, canary)).toEqual(["qc_staff"]);
   expect(await expectOnlyAllowedStorage(patient, canary)).toEqual([]);
 });
 

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { expect, type Browser, type Locator, type Page } from "@playwright/test";
+import { expect, type Browser, type BrowserContextOptions, type Locator, type Page } from "@playwright/test";
 import { signStaffLink, type StaffRole } from "../../worker/tokens";
 
 export const SECRET = "e2e-secret-not-for-production";
@@ -21,9 +21,14 @@ export async function signInProvider(page: Page, link: string): Promise<void> {
 
 /** A provider signed in to the dashboard, in a browser context of their own. */
 export async function openProvider(browser: Browser, room: string, name = "Dr. Smith", timezoneId?: string): Promise<Page> {
-  const context = await browser.newContext(timezoneId ? { timezoneId } : {});
+  return openStaff(browser, room, name, "host", timezoneId ? { timezoneId } : {});
+}
+
+/** A staff member (a host, or front-desk `staff`) signed in to the dashboard, in a browser context of their own. */
+export async function openStaff(browser: Browser, room: string, name: string, role: StaffRole, options: BrowserContextOptions = {}): Promise<Page> {
+  const context = await browser.newContext(options);
   const page = await context.newPage();
-  await signInProvider(page, await providerLink(room, name));
+  await signInProvider(page, await providerLink(room, name, role));
   return page;
 }
 
@@ -45,8 +50,8 @@ export async function checkIn(browser: Browser, room: string, name: string): Pro
 }
 
 export async function send(page: Page, text: string, scope: Page | ReturnType<Page["locator"]> = page): Promise<void> {
-  await scope.getByRole("textbox", { name: "Message" }).fill(text);
-  await scope.getByRole("button", { name: "Send" }).click();
+  await scope.getByRole("textbox", { name: "Message", exact: true }).fill(text);
+  await scope.getByRole("button", { name: "Send", exact: true }).click();
 }
 
 export const queue = (provider: Page) => provider.getByRole("list", { name: "Patient queue" });
@@ -56,10 +61,10 @@ export async function openChat(provider: Page, patient: string): Promise<void> {
   await provider.getByRole("menuitem", { name: "Chat" }).click();
 }
 
-/** Clicks "Download chat", consents, and returns the saved file's text. */
-export async function downloadChat(provider: Page, patient: string): Promise<{ filename: string; text: string }> {
+/** Clicks "Download chat" in the box with `name` (a patient, a colleague or a group), consents, and returns the saved file's text. */
+export async function downloadChat(provider: Page, name: string): Promise<{ filename: string; text: string }> {
   const download = provider.waitForEvent("download");
-  await chatBox(provider, patient).getByRole("button", { name: "Download chat" }).click();
+  await chatBox(provider, name).getByRole("button", { name: "Download chat" }).click();
   const consent = provider.getByRole("dialog", { name: "Download this chat?" });
   await expect(consent).toContainText("Downloading this chat implies permission from all participants.");
   await consent.getByRole("button", { name: "Download" }).click();
@@ -69,7 +74,39 @@ export async function downloadChat(provider: Page, patient: string): Promise<{ f
   return { filename: file.suggestedFilename(), text: Buffer.concat(chunks).toString("utf8") };
 }
 
-export const chatBox = (provider: Page, patient: string) => provider.getByRole("region", { name: `Chat with ${patient}` });
+/** The chat box with a patient, a colleague or a staff group. */
+export const chatBox = (provider: Page, name: string) => provider.getByRole("region", { name: `Chat with ${name}`, exact: true });
+export const staffList = (page: Page) => page.getByRole("list", { name: "Staff" });
+/** The Staff list's line for a colleague or a group. */
+export const staffItem = (page: Page, name: string) => staffList(page).getByRole("listitem").filter({ has: page.getByRole("button", { name: `Chat with ${name}`, exact: true }) });
+
+/** Opens the staff chat with a colleague or a group from the Staff list, and returns its chat box. */
+export async function openStaffChat(page: Page, name: string): Promise<Locator> {
+  await page.getByRole("button", { name: `Chat with ${name}`, exact: true }).click();
+  await expect(chatBox(page, name)).toBeVisible();
+  return chatBox(page, name);
+}
+
+/** Picks `item` in the "Chat options for <name>" menu of the Staff list. */
+export async function chatOption(page: Page, name: string, item: string): Promise<void> {
+  await page.getByRole("button", { name: `Chat options for ${name}`, exact: true }).click();
+  await page.getByRole("menuitem", { name: item, exact: true }).click();
+}
+
+/** A host creates a staff group with these colleagues; its chat box opens on the host's page. */
+export async function createGroup(host: Page, title: string, members: string[]): Promise<Locator> {
+  await host.getByRole("button", { name: "New group" }).click();
+  const dialog = host.getByRole("dialog", { name: "New group" });
+  await dialog.getByRole("textbox", { name: "Group name" }).fill(title);
+  for (const name of members) await dialog.getByRole("checkbox", { name, exact: true }).check();
+  await dialog.getByRole("button", { name: "Create group" }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(chatBox(host, title)).toBeVisible();
+  return chatBox(host, title);
+}
+
+/** What screen readers hear from the dashboard's live region. */
+export const announced = (page: Page) => page.locator("[aria-live=polite]");
 export const log = (page: Page | ReturnType<Page["locator"]>) => page.getByRole("log");
 
 /** A string that appears nowhere unless this test put it there. */
@@ -120,3 +157,57 @@ export const fileHolds = (file: string, text: string): boolean => {
   const bytes = readFileSync(file);
   return bytes.includes(Buffer.from(text, "utf8")) || bytes.includes(Buffer.from(text, "utf16le"));
 };
+
+declare global {
+  interface Window {
+    /** What `recordAlerts` recorded: chimes started, desktop notifications shown, words announced. */
+    __alerts?: { chimes: number; notifications: string[]; announced: string[] };
+  }
+}
+
+/**
+ * Records what a page does to get attention, for `alertsOn(page)`: each
+ * chime (two tones), each desktop notification (through a stand-in
+ * Notification that is granted, with the page reported out of focus, when
+ * notifications are shown) and each announcement of its live region. Run
+ * with `context.addInitScript`.
+ */
+export function recordAlerts(): void {
+  const alerts = { chimes: 0, notifications: [] as string[], announced: [] as string[] };
+  window.__alerts = alerts;
+  let said = "";
+  new MutationObserver(() => {
+    const now = document.querySelector("[aria-live=polite]")?.textContent ?? "";
+    if (now && now !== said) alerts.announced.push(now);
+    said = now;
+  }).observe(document, { subtree: true, childList: true, characterData: true });
+  const tone = AudioContext.prototype.createOscillator;
+  let tones = 0;
+  AudioContext.prototype.createOscillator = function (this: AudioContext) {
+    if (tones++ % 2 === 0) alerts.chimes++;
+    return tone.call(this);
+  };
+  class RecordedNotification {
+    static permission = "granted";
+    static requestPermission = async () => "granted";
+    constructor(title: string) {
+      alerts.notifications.push(title);
+    }
+  }
+  Object.defineProperty(window, "Notification", { value: RecordedNotification, configurable: true, writable: true });
+  document.hasFocus = () => false;
+}
+
+export const alertsOn = (page: Page) => page.evaluate(() => window.__alerts!);
+
+/**
+ * Hides or shows the page as switching tabs would. Headless Chromium keeps
+ * every page visible, so this stands in for it: the page reads
+ * `document.visibilityState` and hears `visibilitychange`, as it would.
+ */
+export async function setHidden(page: Page, hidden: boolean): Promise<void> {
+  await page.evaluate((hidden) => {
+    Object.defineProperty(document, "visibilityState", { value: hidden ? "hidden" : "visible", configurable: true });
+    document.dispatchEvent(new Event("visibilitychange"));
+  }, hidden);
+}

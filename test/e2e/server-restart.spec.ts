@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:net";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { chatBox, downloadChat, log, newRoom, openChat, providerLink, send, SECRET } from "./fixtures";
+import { chatBox, createGroup, downloadChat, log, newRoom, openChat, openStaffChat, providerLink, send, SECRET, signInProvider, staffItem } from "./fixtures";
 
 /** A local server of our own (the built worker in workerd), so this test can stop and restart it. */
 class LocalServer {
@@ -113,6 +113,55 @@ test("after the server restarts mid-conversation, both sides show every message 
     await expect(p.getByRole("listitem").filter({ hasText: /restart|was down|offline/ })).toHaveText(all.map((t) => new RegExp(t)));
   }
   const { text } = await downloadChat(provider, "Ana Lima");
-  const said = text.split("\n").filter((l) => / \[(Patient|Provider)\] /.test(l)).map((l) => l.replace(/^.*?\] [^:]+: /, ""));
+  const said = text.split("\n").filter((l) => / \[(Patient|Host)\] /.test(l)).map((l) => l.replace(/^.*?\] [^:]+: /, ""));
   expect(said).toEqual(all);
+});
+
+test("after the server restarts, a staff group comes back whole on its members' pages, with what was sent while one was offline or the server down", async ({ browser }) => {
+  test.setTimeout(90_000);
+  const room = newRoom();
+  const smith = await page(browser, server.url);
+  await signInProvider(smith, await providerLink(room, "Dr. Smith"));
+  const rivera = await page(browser, server.url);
+  await rivera.clock.install();
+  await signInProvider(rivera, await providerLink(room, "Dr. Rivera"));
+  const box = await createGroup(smith, "Ward team", ["Dr. Rivera"]);
+  await send(smith, "Before the restart, from Dr. Smith", box);
+  const theirs = await openStaffChat(rivera, "Ward team");
+  await send(rivera, "Before the restart, from Dr. Rivera", theirs);
+  await expect(log(box)).toContainText("Before the restart, from Dr. Rivera");
+
+  // Dr. Rivera's network drops; the heartbeat notices the silence.
+  await rivera.context().setOffline(true);
+  await rivera.clock.fastForward("00:30");
+  await expect(reconnecting(rivera)).toBeVisible();
+  await send(smith, "Sent while Dr. Rivera was offline", box);
+  await expect(log(box).getByText("sending…")).toHaveCount(0);
+
+  // The room's memory goes; only the two pages hold the group and its messages.
+  await server.stop();
+  await expect(reconnecting(smith)).toBeVisible({ timeout: 35_000 });
+  await send(smith, "Typed while the server was down", box);
+  await expect(log(box).getByText("sending…")).toBeVisible();
+
+  await server.start();
+  await rivera.context().setOffline(false);
+  await expect(reconnecting(smith)).toHaveCount(0, { timeout: 30_000 });
+  await expect(reconnecting(rivera)).toHaveCount(0, { timeout: 30_000 });
+  await expect(log(theirs)).toContainText("Typed while the server was down");
+  await send(rivera, "After the restart, from Dr. Rivera", theirs);
+  await expect(log(box)).toContainText("After the restart, from Dr. Rivera");
+
+  const all = [
+    "Before the restart, from Dr. Smith",
+    "Before the restart, from Dr. Rivera",
+    "Sent while Dr. Rivera was offline",
+    "Typed while the server was down",
+    "After the restart, from Dr. Rivera",
+  ];
+  for (const p of [log(box), log(theirs)]) await expect(p.getByRole("listitem")).toHaveText(all.map((t) => new RegExp(t)));
+  await expect(staffItem(rivera, "Ward team")).toBeVisible();
+  const { text } = await downloadChat(rivera, "Ward team");
+  expect(text).toContain("  Host: Dr. Smith\n  Host: Dr. Rivera\n");
+  expect(text.split("\n").filter((l) => / \[Host\] /.test(l)).map((l) => l.replace(/^.*?\] [^:]+: /, ""))).toEqual(all);
 });

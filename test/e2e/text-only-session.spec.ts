@@ -33,7 +33,7 @@ test("a whole text-only session from the queue: chat, consented download line by
   await expect(log(alice)).toContainText("The provider saved a copy of this chat.");
 
   const lines = text.split("\n");
-  expect(lines.slice(0, 6)).toEqual(["queue-chat chat history", `Room: ${room}`, expect.stringMatching(/^Session: [\w-]{22}$/), "Participants:", "  Provider: Dr. Smith", "  Patient: Alice"]);
+  expect(lines.slice(0, 6)).toEqual(["queue-chat chat history", `Room: ${room}`, expect.stringMatching(/^Session: [\w-]{22}$/), "Participants:", "  Host: Dr. Smith", "  Patient: Alice"]);
   expect(lines[6]).toMatch(new RegExp(`^Started: ${ISO}$`));
   expect(lines[7]).toBe("Consent: Downloading this chat implies permission from all participants.");
   const body = lines.slice(9, lines.indexOf("", 9));
@@ -41,7 +41,7 @@ test("a whole text-only session from the queue: chat, consented download line by
     expect.stringMatching(new RegExp(`^${ISO} \\* Alice checked in$`)),
     expect.stringMatching(new RegExp(`^${ISO} \\[Patient\\] Alice: Hello from the waiting room$`)),
     expect.stringMatching(new RegExp(`^${ISO} \\* Text-only session started$`)),
-    expect.stringMatching(new RegExp(`^${ISO} \\[Provider\\] Dr\\. Smith: Hi Alice, how can I help\\?$`)),
+    expect.stringMatching(new RegExp(`^${ISO} \\[Host\\] Dr\\. Smith: Hi Alice, how can I help\\?$`)),
     expect.stringMatching(new RegExp(`^${ISO} \\[Patient\\] Alice: Line one$`)),
     "    Line two",
   ]);

@@ -63,17 +63,19 @@ export class Recovery {
     }
     if (cursor === null && known === undefined) this.remember(key, socket.floor);
 
+    // A new staff page: what this person's pages were shown before (all of it, if another is open now) is not news.
+    const seen = person.staff && cursor === null ? (person.pages.size > 0 ? ctx.seq.seq : person.seenUpto) : undefined;
     const wasOnline = ctx.people.staffOnline;
     socket.ready = true;
     ctx.people.arrived(person, socket);
-    socket.send(this.welcome(socket, conv));
+    socket.send(this.welcome(socket, conv, seen));
     if (resync) socket.send({ type: "resync" });
     if (person.staff) this.staffJoined(socket, cursor, wasOnline);
     else this.catchUp(socket, conv!, cursor);
     return true;
   }
 
-  private welcome(socket: Socket, conv?: Conversation): ServerMessage {
+  private welcome(socket: Socket, conv?: Conversation, seen?: number): ServerMessage {
     const { ctx } = this;
     const { person } = socket;
     return {
@@ -84,6 +86,7 @@ export class Recovery {
       self: { id: person.id, name: person.name, role: person.role },
       now: ctx.now(),
       pass: ctx.sigs.pass(person.id, socket.page, socket.floor),
+      ...(seen ? { seen } : {}),
       ...(person.staff ? {} : { staffOnline: ctx.people.staffOnline, c: conv!.id, ...(conv!.patient?.session ? { session: conv!.patient.session } : {}) }),
     };
   }

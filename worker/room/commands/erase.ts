@@ -35,8 +35,11 @@ export function setView(ctx: RoomContext, socket: Socket, c: string | null): voi
 
 export const view: Command<"view"> = (ctx, socket, msg) => {
   if (!socket.person.staff) return socket.error("forbidden", refusal("close"));
-  if (msg.c !== null && !ctx.conversations.get(msg.c)) return;
-  setView(ctx, socket, msg.c);
+  const conv = msg.c === null ? undefined : ctx.conversations.get(msg.c);
+  if (msg.c !== null && !conv) return;
+  // Only a patient's chat in view counts: staff chats are never erased by
+  // closing, and colleagues outside a staff chat must not hear of it.
+  setView(ctx, socket, conv && !conv.staffOnly ? conv.id : null);
 };
 
 export const close: Command<"close"> = (ctx, socket, msg) => {
