@@ -29,6 +29,12 @@ export class Heartbeat {
   /** Sockets still to say hello, oldest first. */
   private readonly greeting = new Set<Socket>();
   private cursor: Iterator<Socket> = this.sockets.values();
+  /**
+   * Sockets there were when this pass and the one before began. A pass goes
+   * no slower than the one before it, so a socket that the last pass
+   * visited early is not visited late in this one when many closed.
+   */
+  private passSizes = [0, 0];
   private stop?: () => void;
   private readonly opts: Required<HeartbeatOptions>;
 
@@ -86,12 +92,14 @@ export class Heartbeat {
 
   /** One slice of the sockets: each is visited about once per interval. */
   private sweep(now: number): void {
-    const slice = Math.min(MAX_PER_TURN, Math.ceil((this.sockets.size * TICK_MS) / HEARTBEAT.intervalMs));
+    const size = Math.max(this.sockets.size, ...this.passSizes);
+    const slice = Math.min(MAX_PER_TURN, Math.ceil((size * TICK_MS) / HEARTBEAT.intervalMs));
     const cutoff = now - this.opts.deadAfterMs;
     for (let i = 0; i < slice; i++) {
       let next = this.cursor.next();
       if (next.done) {
         this.cursor = this.sockets.values();
+        this.passSizes = [this.passSizes[1], this.sockets.size];
         next = this.cursor.next();
         if (next.done) return;
       }
