@@ -3,6 +3,7 @@ import type { Conversation } from "../conversation";
 import type { Person } from "../people";
 import { can, refusal } from "../permissions";
 import type { Socket } from "../socket";
+import { conversationFor } from "./chat";
 
 /**
  * The erase rules (Doxy.me's, for every staff page): closing the chat box,
@@ -81,11 +82,9 @@ export function eraseSeenOnReload(ctx: RoomContext, person: Person): void {
 }
 
 export const downloaded: Command<"downloaded"> = (ctx, socket, msg) => {
-  const { person } = socket;
-  const conv = ctx.conversations.get(msg.c);
-  if (!conv || !conv.includes(person.id, person.staff) || !can(person.role, "downloaded", conv.kind)) {
-    return socket.error("forbidden", refusal("downloaded"), { c: msg.c });
-  }
+  const conv = conversationFor(ctx, socket, msg.c);
+  if (!conv) return;
+  if (!can(socket.person.role, "downloaded", conv.kind)) return socket.error("forbidden", refusal("downloaded"), { c: msg.c });
   for (const page of ctx.fanout.outsidePages(conv)) page.send({ type: "downloaded", c: conv.id });
   ctx.audit("downloaded", { id: conv.patient?.id ?? conv.id, role: "patient" });
 };
