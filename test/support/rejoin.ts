@@ -20,6 +20,8 @@ export interface Held {
 }
 
 export const texts = (msgs: readonly ChatMessage[]) => msgs.map((m) => m.text);
+/** Messages as records: without the arrival number, which belongs to one room instance. */
+export const records = (msgs: readonly ChatMessage[]) => msgs.map(({ n: _n, ...m }) => m);
 
 /** What `staff`'s page holds of every patient in the queue now. */
 export function heldBy(t: T, staff: Client): Held[] {
