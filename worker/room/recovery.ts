@@ -24,6 +24,12 @@ export class Recovery {
   private readonly ctx: RoomContext;
   /** `person:page` of fresh page loads that said hello: the floor they started at. */
   private readonly pages = new Map<string, number>();
+  /**
+   * `person:page` of pages that came back across the reset. One whose copies
+   * were lost on the way (its socket dropped after the welcome) hands them
+   * back again when it resumes in this epoch, so it still may.
+   */
+  private readonly returned = new Set<string>();
 
   constructor(ctx: RoomContext) {
     this.ctx = ctx;
@@ -51,6 +57,10 @@ export class Recovery {
     } else socket.page = hello.page ?? randomId();
     const key = `${person.id}:${socket.page}`;
     const known = cursor === null ? this.pages.get(key) : undefined;
+    if (socket.handingBack) {
+      if (this.returned.size >= PAGES_REMEMBERED) this.returned.delete(this.returned.values().next().value!);
+      this.returned.add(key);
+    } else if (pass && this.returned.has(key)) socket.handingBack = true;
 
     let conv: Conversation | undefined;
     if (!person.staff) {

@@ -115,6 +115,37 @@ describe("after a reset, pages hand back their copies", () => {
 });
 
 describe("a blip right after a reset", () => {
+  it("a patient page whose copy was lost on its way keeps its conversation when it reconnects and hands it back again", () => {
+    const { t, ana, held } = resetMidConversation();
+    const first = new Client(t.room, ana.identity).hello({ resume: ana.resumeState() });
+    first.drop(); // its seed frames were in flight
+    const copy = first.copy(ana.c, held.ana);
+
+    // It learned the new epoch from its welcome: it resumes in it, and hands back again.
+    const second = t.reopen(first, first.resumeState());
+    for (const frame of seedFrames(ana.c, copy)) second.send(frame);
+
+    expect(second.of("error")).toEqual([]);
+    expect(roomTexts(t, ana.c)).toEqual(texts(held.ana));
+    expect(texts(second.copy(ana.c, copy))).toEqual(texts(held.ana));
+  });
+
+  it("a staff page whose copies were lost on their way hands back all 70 conversations when it resumes in the new epoch", () => {
+    const t = setup({ capacity: 100 });
+    const provider = t.provider();
+    for (let i = 0; i < 70; i++) t.patient(`Patient ${i}`);
+    const held = heldBy(t, provider);
+    t.reset();
+    const first = t.reopen(provider, provider.resumeState());
+    first.drop(); // its seed frames were in flight
+
+    const second = staffRejoins(t, first, held, first.resumeState());
+
+    expect(second.peer.closedWith).toBeUndefined();
+    expect(second.of("error")).toEqual([]);
+    expect(t.room.patientCount).toBe(70);
+  });
+
   it("a staff page that missed its catch-up still gets the messages written before its copy was restored", () => {
     const { t, provider, ana } = waitingRoom();
     ana.send({ type: "send", c: ana.c, cid: "a1", text: "Hello" });
