@@ -5,7 +5,7 @@ import {
   isoWithOffset,
   type TranscriptEntry,
   type TranscriptInput,
-} from "../../client/lib/transcript.ts";
+} from "../../../client/lib/transcript.ts";
 
 // 2026-11-21T19:00:00Z = 14:00 in New York (EST, -05:00).
 const START = Date.UTC(2026, 10, 21, 19, 0, 0);
