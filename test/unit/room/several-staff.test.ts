@@ -107,6 +107,20 @@ describe("closing a chat a colleague has open", () => {
     expect(rivera.last("erased")).toEqual(everyone);
     expect(roomTexts(t, ana.c)).toEqual([]);
   });
+
+  it("another tab of the same person having it open is no colleague: closing erases it for everyone", () => {
+    const { t, rivera, sam, ana } = twoStaff();
+    const riveraTab = t.reopen(rivera, rivera.resumeState());
+    riveraTab.send({ type: "view", c: ana.c });
+
+    rivera.send({ type: "close", c: ana.c, upto: 1 });
+
+    const everyone = { type: "erased", c: ana.c, upto: 1 };
+    expect(ana.last("erased")).toEqual(everyone);
+    expect(sam.last("erased")).toEqual(everyone);
+    expect(riveraTab.last("erased")).toEqual(everyone);
+    expect(roomTexts(t, ana.c)).toEqual([]);
+  });
 });
 
 describe("a staff member's reload while a colleague is chatting", () => {

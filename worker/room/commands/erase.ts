@@ -53,7 +53,10 @@ export const close: Command<"close"> = (ctx, socket, msg) => {
 
 /** Erases `conv` up to `upto` as `person` would by closing it: for everyone, unless a colleague's page has it open. */
 export function eraseAs(ctx: RoomContext, person: Person, conv: Conversation, upto: number, except?: Socket): void {
-  if (viewersOf(ctx, conv.id, except).size > 0) {
+  const colleagues = viewersOf(ctx, conv.id, except);
+  // This person's other pages are no colleague: they lose it either way.
+  colleagues.delete(person.id);
+  if (colleagues.size > 0) {
     conv.eraseFor(person.id, upto);
     ctx.fanout.toPerson(person.id, { type: "erased", c: conv.id, upto: conv.floorFor(person.id), mine: true });
   } else {
