@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { seedFrames } from "../../../client/room/replica";
-import type { ChatMessage, RoomOptions } from "../../../worker/room/room";
-import { Room } from "../../../worker/room/room";
+import type { ChatMessage } from "../../../protocol/wire";
+import { Room, type RoomOptions } from "../../../worker/room/room";
 import { Client, FakeClock, GRACE_MS, setup, sign, waitingRoom } from "../../support/fakes";
 import { heldBy, patientRejoins, records, roomCopy, roomTexts, staffRejoins, texts, type Held } from "../../support/rejoin";
 
