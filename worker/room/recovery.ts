@@ -221,8 +221,17 @@ export class Recovery {
         socket.error("bad_seed", "That conversation could not be restored.", { c: seed.c });
         return undefined;
       }
-      // A deleted group's description is a tombstone: it only ever removes.
-      if (!conv && seed.meta.deleted) return undefined;
+      // A deleted group's description is a tombstone: it only ever removes,
+      // and a page that missed the deletion is told instead of handing the group back.
+      if (!conv && seed.meta.deleted) {
+        ctx.conversations.bury(seed.meta);
+        return undefined;
+      }
+      const buried = conv ? undefined : ctx.conversations.tombstone(seed.c);
+      if (buried && buried.ver >= seed.meta.ver) {
+        socket.send({ type: "conversation", ...buried });
+        return undefined;
+      }
       conv ??= ctx.conversations.create(seed.c, seed.meta.kind, ctx.now());
       if (!conv.meta || seed.meta.ver > conv.meta.ver) this.adopt(conv, seed.meta);
       if (seed.meta.deleted) return undefined;

@@ -262,4 +262,39 @@ describe("a deleted group after a reset", () => {
     samBack.send({ type: "send", c: stale.c, cid: "s2", text: "Anyone?" });
     expect(samBack.last("error")).toMatchObject({ code: "recipient_left", c: stale.c });
   });
+
+  it("stays deleted when a stale page hands the group back after the owner's page handed back its tombstone", () => {
+    const { t, rivera, sam, okafor, stale, tombstone, messages } = deletedWhileAway();
+    const riveraBack = t.reopen(rivera, rivera.resumeState());
+    handBack(riveraBack, tombstone);
+    const samBack = t.resume(sam);
+
+    const okaforBack = t.reopen(okafor, okafor.resumeState());
+    handBack(okaforBack, stale, messages);
+
+    expect(samBack.of("conversation").filter((f) => !f.deleted)).toEqual([]);
+    expect(samBack.texts()).toEqual([]);
+    expect(okaforBack.last("conversation")).toMatchObject({ c: stale.c, deleted: true });
+    okaforBack.send({ type: "send", c: stale.c, cid: "o1", text: "Anyone?" });
+    expect(okaforBack.last("error")).toMatchObject({ code: "recipient_left", c: stale.c });
+  });
+
+  it("stays deleted when the owner deletes it again after the reset and a stale page hands it back later", () => {
+    const t = setup();
+    const rivera = t.provider("Dr. Rivera");
+    const sam = t.staff("Sam Front", "staff");
+    rivera.send({ type: "create_group", cid: "g1", title: "Pair", members: [sam.id] });
+    const { type: _, ...stale } = rivera.last("conversation")!;
+    t.reset();
+    const riveraBack = t.reopen(rivera, rivera.resumeState());
+    handBack(riveraBack, stale as ConversationMeta);
+    riveraBack.send({ type: "delete_group", c: stale.c });
+
+    const samBack = t.reopen(sam, sam.resumeState());
+    handBack(samBack, stale as ConversationMeta);
+
+    expect(samBack.last("conversation")).toMatchObject({ c: stale.c, deleted: true });
+    samBack.send({ type: "send", c: stale.c, cid: "s1", text: "Anyone?" });
+    expect(samBack.last("error")).toMatchObject({ code: "recipient_left", c: stale.c });
+  });
 });
