@@ -79,7 +79,7 @@ export class Recovery {
     socket.send(this.welcome(socket, conv));
     if (resync) socket.send({ type: "resync" });
     if (person.staff) this.staffJoined(socket, cursor, wasOnline);
-    else this.catchUp(socket, conv!, cursor);
+    else this.catchUp(socket, [conv!], cursor);
     return true;
   }
 
@@ -137,17 +137,27 @@ export class Recovery {
     const viewed = new Map<string, Set<string>>();
     for (const page of ctx.people.staffPages()) if (page.view) viewed.set(page.view, (viewed.get(page.view) ?? new Set()).add(page.person.id));
     for (const [c, ids] of viewed) socket.send({ type: "viewers", c, staff: [...ids] });
-    for (const conv of ctx.conversations.visibleTo(person)) this.catchUp(socket, conv, cursor);
+    this.catchUp(socket, ctx.conversations.visibleTo(person), cursor);
     if (wasOnline) return;
     const online = JSON.stringify({ type: "staff_online", online: true } satisfies ServerMessage);
     for (const conv of ctx.conversations.patientConversations()) for (const page of ctx.fanout.outsidePages(conv)) page.sendRaw(online);
   }
 
-  /** Sends a page what it has not seen of a conversation; a page that may hold erased messages is told first. */
-  private catchUp(socket: Socket, conv: Conversation, cursor: number | null): void {
-    const erased = conv.floorFor(socket.person.id);
-    if (cursor !== null && erased > 0) socket.send({ type: "erased", c: conv.id, upto: erased, ...(erased > conv.erasedUpto ? { mine: true as const } : {}) });
-    for (const m of conv.select(cursor ?? 0, Math.max(socket.floor, erased), cursor === null)) socket.sendRaw(messageFrame(conv.id, m));
+  /**
+   * Sends a page what it has not seen of its conversations; a page that may
+   * hold erased messages is told first. Messages go in arrival order across
+   * the conversations: a page resumes from the last arrival it got, so a
+   * catch-up cut off in the middle must not have sent a later one first.
+   */
+  private catchUp(socket: Socket, convs: Iterable<Conversation>, cursor: number | null): void {
+    const missed: { n: number; frame: string }[] = [];
+    for (const conv of convs) {
+      const erased = conv.floorFor(socket.person.id);
+      if (cursor !== null && erased > 0) socket.send({ type: "erased", c: conv.id, upto: erased, ...(erased > conv.erasedUpto ? { mine: true as const } : {}) });
+      for (const m of conv.select(cursor ?? 0, Math.max(socket.floor, erased), cursor === null)) missed.push({ n: m.n, frame: messageFrame(conv.id, m) });
+    }
+    missed.sort((a, b) => a.n - b.n);
+    for (const { frame } of missed) socket.sendRaw(frame);
   }
 
   private remember(key: string, floor: number): void {

@@ -69,6 +69,28 @@ describe("a page resuming after the last message it got", () => {
   });
 });
 
+describe("a staff page's catch-up", () => {
+  it("comes in arrival order across conversations, so a page cut off in the middle misses nothing when it resumes", () => {
+    const { t, provider, ana } = waitingRoom();
+    const bo = t.patient("Bo Chen");
+    provider.drop();
+    ana.send({ type: "send", c: ana.c, cid: "a1", text: "ana 1" });
+    bo.send({ type: "send", c: bo.c, cid: "b1", text: "bo 1" });
+    ana.send({ type: "send", c: ana.c, cid: "a2", text: "ana 2" });
+    bo.send({ type: "send", c: bo.c, cid: "b2", text: "bo 2" });
+
+    const back = t.resume(provider);
+    expect(back.of("msg").map((m) => m.n)).toEqual([1, 2, 3, 4]);
+
+    // Its socket drops after the first two arrived: it resumes from the highest it got.
+    const got = back.of("msg").slice(0, 2);
+    back.drop();
+    const again = t.reopen(back, { ...back.resumeState(), n: Math.max(...got.map((m) => m.n)) });
+    const held = [...got, ...again.of("msg")];
+    expect(held.map((m) => m.text).sort()).toEqual(["ana 1", "ana 2", "bo 1", "bo 2"]);
+  });
+});
+
 describe("a page resuming with an arrival number the room never issued", () => {
   it("from the future gets a resync, then the whole conversation once", () => {
     const { t, provider, ana, held } = afterBlip(3);
