@@ -121,13 +121,17 @@ describe("many sockets on one cookie", () => {
 });
 
 describe("handing back after a reset, from many sockets on one cookie", () => {
-  /** Ana chatted; the room was reset; `n` sockets of hers resume across it. */
+  /** Ana opened `n` pages, one after another; the room was reset; each page resumes across it. */
   function resumingSockets(n: number) {
     const t = setup();
     const ana = t.patient("Ana Lima");
-    const resume = ana.resumeState();
+    const passes = Array.from({ length: n }, () => {
+      const page = t.reopen(ana);
+      page.drop();
+      return page.resumeState();
+    });
     t.reset();
-    const sockets = Array.from({ length: n }, () => new Client(t.room, ana.identity).hello({ resume }));
+    const sockets = passes.map((resume) => new Client(t.room, ana.identity).hello({ resume }));
     return { t, ana, sockets, open: sockets.filter((s) => !s.peer.closedWith) };
   }
 

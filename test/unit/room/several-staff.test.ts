@@ -65,7 +65,7 @@ describe("two staff members", () => {
 describe("closing a chat a colleague has open", () => {
   it("erases it for the one who closed it only: their pages drop it, the colleague and the patient keep it", () => {
     const { t, rivera, sam, ana } = twoStaff();
-    const riveraTab = t.reopen(rivera, rivera.resumeState());
+    const riveraTab = t.reopen(rivera);
     sam.send({ type: "view", c: ana.c });
     rivera.send({ type: "view", c: ana.c });
     sam.clear();
@@ -110,7 +110,7 @@ describe("closing a chat a colleague has open", () => {
 
   it("another tab of the same person having it open is no colleague: closing erases it for everyone", () => {
     const { t, rivera, sam, ana } = twoStaff();
-    const riveraTab = t.reopen(rivera, rivera.resumeState());
+    const riveraTab = t.reopen(rivera);
     riveraTab.send({ type: "view", c: ana.c });
 
     rivera.send({ type: "close", c: ana.c, upto: 1 });

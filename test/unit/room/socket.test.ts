@@ -214,14 +214,16 @@ describe("seed frames", () => {
   it("from a page that is not resuming across a reset are refused, before parsing", () => {
     const t = setup();
     const ana = t.patient("Ana Lima");
+    const fresh = t.reopen(ana);
+    ana.drop();
     const resumed = t.resume(ana);
-    for (const page of [ana, resumed]) page.clear();
+    for (const page of [fresh, resumed]) page.clear();
     parsed.mockClear();
 
-    for (const page of [ana, resumed]) page.send({ type: "seed", c: ana.c, messages: [] });
+    for (const page of [fresh, resumed]) page.send({ type: "seed", c: ana.c, messages: [] });
 
     expect(parsed).not.toHaveBeenCalled();
-    for (const page of [ana, resumed]) expect(page.frames).toEqual([expect.objectContaining({ type: "error", code: "rate_limited" })]);
+    for (const page of [fresh, resumed]) expect(page.frames).toEqual([expect.objectContaining({ type: "error", code: "rate_limited" })]);
   });
 
   it("from a page resuming across a reset are taken, and do not use the frame budget", () => {
@@ -270,10 +272,24 @@ describe("pages per person", () => {
     const ana = t.patient("Ana Lima");
     const tabs = Array.from({ length: LIMITS.pagesPerPerson - 1 }, () => t.reopen(ana));
 
-    const tooMany = new Client(t.room, ana.identity);
+    const tooMany = t.reopen(ana);
 
     expect([ana, ...tabs].map((p) => p.peer.closedWith)).toEqual(Array(LIMITS.pagesPerPerson).fill(undefined));
     expect(tooMany.peer.closedWith?.code).toBe(CLOSE.tooManyPages);
+  });
+
+  it("a page whose sockets keep dying without the room seeing them close is never locked out", () => {
+    const t = setup();
+    const provider = t.provider();
+    let page = t.patient("Ana Lima");
+
+    // Each time, the network loses the socket half-open: the page moves on, the room hears nothing.
+    for (let i = 0; i < 3 * LIMITS.pagesPerPerson; i++) page = t.reopen(page, page.resumeState());
+    page.send({ type: "send", c: page.c, cid: "a1", text: "Still here" });
+
+    expect(page.peer.closedWith).toBeUndefined();
+    expect(provider.last("msg")?.text).toBe("Still here");
+    expect(provider.of("patient").map((p) => p.patient.status)).toEqual(["waiting"]);
   });
 
   it("sockets that have not said hello count too, and a closed page frees its place", () => {

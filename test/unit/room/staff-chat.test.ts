@@ -141,7 +141,7 @@ describe("a group", () => {
 describe("leaving a group", () => {
   it("the others are told who left; the leaver's pages get the description without them", () => {
     const { t, rivera, okafor, sam, g } = grouped();
-    const samTab = t.reopen(sam, sam.resumeState());
+    const samTab = t.reopen(sam);
 
     sam.send({ type: "leave_group", c: g });
 
@@ -220,7 +220,7 @@ describe("deleting a group", () => {
 describe("each person's settings for a staff chat", () => {
   it("muting reaches every page of that person only", () => {
     const { t, rivera, okafor, g } = grouped();
-    const riveraTab = t.reopen(rivera, rivera.resumeState());
+    const riveraTab = t.reopen(rivera);
     okafor.clear();
 
     rivera.send({ type: "prefs", c: g, muted: true });
