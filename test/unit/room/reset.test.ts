@@ -130,6 +130,22 @@ describe("a blip right after a reset", () => {
     expect(texts(second.copy(ana.c, copy))).toEqual(texts(held.ana));
   });
 
+  it("a page handing back again after a blip, with messages this room numbered since, is told of no error", () => {
+    const { t, provider, ana, held } = resetMidConversation();
+    const back = staffRejoins(t, provider, held.provider);
+    const first = new Client(t.room, ana.identity).hello({ resume: ana.resumeState() });
+    back.send({ type: "send", c: ana.c, cid: "p2", text: "Written after the reset" });
+    first.drop(); // its seed frames were in flight
+    const copy = first.copy(ana.c, held.ana);
+
+    const second = t.reopen(first, first.resumeState());
+    for (const frame of seedFrames(ana.c, copy)) second.send(frame);
+
+    expect(texts(copy)).toContain("Written after the reset");
+    expect(second.of("error")).toEqual([]);
+    expect(roomTexts(t, ana.c)).toEqual([...texts(held.ana), "Written after the reset"]);
+  });
+
   it("a staff page whose copies were lost on their way hands back all 70 conversations when it resumes in the new epoch", () => {
     const t = setup({ capacity: 100 });
     const provider = t.provider();
