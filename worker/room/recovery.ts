@@ -205,7 +205,7 @@ export class Recovery {
       } else if (person.staff) {
         const kept = conv.find(m.seq);
         if (kept?.held) {
-          kept.held = false;
+          conv.confirm(kept, ctx.seq.nextArrival());
           ctx.fanout.message(conv, kept, socket, (page) => !page.handingBack);
         }
       }

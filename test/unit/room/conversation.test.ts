@@ -151,6 +151,22 @@ describe("select (what a page may be sent)", () => {
   });
 });
 
+describe("confirm (staff vouch for a held message)", () => {
+  it("makes it the latest arrival, for fresh pages and for pages resuming after what came since", () => {
+    arrivals = 0;
+    const conv = waitingWith();
+    const held = msg(1, "ana", { held: true });
+    conv.append(held);
+    conv.append(msg(2));
+
+    conv.confirm(held, 3);
+
+    expect(seqsOf(conv.select(2, 0, true))).toEqual([1]);
+    expect(seqsOf(conv.select(0, 0, true))).toEqual([2, 1]);
+    expect(conv.find(1)?.held).toBe(false);
+  });
+});
+
 describe("what the room keeps of a message", () => {
   it("the frame of a held message does not say it is held", () => {
     const frame = JSON.parse(messageFrame("c-ana", msg(1, "ana", { held: true })));

@@ -183,6 +183,27 @@ describe("a blip right after a reset", () => {
   });
 });
 
+describe("what only a patient's page handed back", () => {
+  it("reaches a staff page that opened after the reset once a staff page vouches for it, even if that page's socket drops just then", () => {
+    const { t, provider, ana } = waitingRoom();
+    ana.send({ type: "send", c: ana.c, cid: "a1", text: "Before the reset" });
+    const held = heldBy(t, provider);
+    const anaHeld = ana.copy();
+    t.reset();
+    const anaBack = patientRejoins(t, ana, anaHeld);
+    const sam = t.staff("Sam Front", "staff");
+    anaBack.send({ type: "send", c: ana.c, cid: "a2", text: "After the reset" });
+    expect(sam.copy(ana.c).map((m) => m.text)).toEqual(["After the reset"]);
+    const samLastGot = sam.resumeState();
+
+    staffRejoins(t, provider, held);
+    sam.drop(); // with the message the staff page vouched for in flight
+
+    const samBack = t.reopen(sam, samLastGot);
+    expect(samBack.texts()).toEqual(["Before the reset"]);
+  });
+});
+
 describe("a busy waiting room after a reset", () => {
   it("a staff page holding 40 conversations hands all of them back", () => {
     const t = setup();
