@@ -49,12 +49,13 @@ export function patientRejoins(t: T, who: Client, held: readonly ChatMessage[], 
 const OBSERVER = { role: "host" as const, id: "observer-0123456789abcdef", name: "Room Copy", login: "observer-login-0123456789" };
 
 /**
- * The room's whole copy of a patient's conversation: what a staff page
- * resuming from the start of this room instance gets. The page closes again.
+ * The room's whole copy of a patient's conversation: what a staff page from
+ * before a reset gets when it comes back (it is sent everything the room
+ * holds, even what only a patient's page vouches for). The page closes again.
  */
 export function roomCopy(t: T, c: string): ChatMessage[] {
   const pass = new Signatures(t.room.name, sign).pass(OBSERVER.id, "observer-page", 0);
-  const page = new Client(t.room, OBSERVER).hello({ resume: { pass, epoch: t.room.epoch, n: 0 } });
+  const page = new Client(t.room, OBSERVER).hello({ resume: { pass, epoch: "an-earlier-epoch", n: 0 } });
   const copy = page.copy(c);
   page.drop();
   return copy;

@@ -154,7 +154,8 @@ export class Recovery {
     for (const conv of convs) {
       const erased = conv.floorFor(socket.person.id);
       if (cursor !== null && erased > 0) socket.send({ type: "erased", c: conv.id, upto: erased, ...(erased > conv.erasedUpto ? { mine: true as const } : {}) });
-      for (const m of conv.select(cursor ?? 0, Math.max(socket.floor, erased), cursor === null)) missed.push({ n: m.n, frame: messageFrame(conv.id, m) });
+      // Held messages only for pages from before the reset, as when they arrived.
+      for (const m of conv.select(cursor ?? 0, Math.max(socket.floor, erased), !socket.handingBack)) missed.push({ n: m.n, frame: messageFrame(conv.id, m) });
     }
     missed.sort((a, b) => a.n - b.n);
     for (const { frame } of missed) socket.sendRaw(frame);

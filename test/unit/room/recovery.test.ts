@@ -92,6 +92,28 @@ describe("an erase survives a reset, whoever hands back first", () => {
     }
   });
 
+  it("a staff page that opened before the patient's page handed them back does not get them after a blip either", () => {
+    const t = setup();
+    const rivera = new LivePage(() => t.room, t.staffIdentity("Dr. Rivera")).connect();
+    const ana = new LivePage(() => t.room, t.checkIn("Ana Lima")).connect();
+    const c = ana.identity.c!;
+    flushAll(rivera, ana);
+    ana.client.write(c, SECRET);
+    flushAll(rivera, ana);
+    ana.drop();
+    rivera.client.close(c);
+    flushAll(rivera, ana);
+    t.reset();
+    rivera.drop();
+    const sam = new LivePage(() => t.room, t.staffIdentity("Sam Front", "staff")).connect();
+
+    ana.connect();
+    sam.drop().connect();
+
+    expect(sam.socket!.peer.raw.join("")).not.toContain(SECRET);
+    expect(sam.texts(c)).toEqual([]);
+  });
+
   it("once the provider's page is back and hands back its erase point, nobody has them, the patient's page included", () => {
     const { t, rivera, ana, c } = erasedThenReset();
 
