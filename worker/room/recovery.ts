@@ -261,7 +261,8 @@ export class Recovery {
     }
     if (!conv || !conv.includes(person.id, person.staff)) {
       if (!conv) socket.error("recipient_left", "This conversation has ended or its patient has left.", { c: seed.c });
-      else socket.error("forbidden", "You can only restore your own conversations.", { c: seed.c });
+      // A page that left a group hands back the description saying so: taken, and nothing more to take.
+      else if (!seed.meta?.left?.some((m) => m.id === person.id)) socket.error("forbidden", "You can only restore your own conversations.", { c: seed.c });
       return undefined;
     }
     return conv;

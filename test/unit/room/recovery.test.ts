@@ -222,6 +222,25 @@ describe("a staff chat handed back", () => {
     expect(leeBack.last("error")).toMatchObject({ code: "recipient_left", c: meta.c });
   });
 
+  it("by a colleague who left it gives the room its newest description, and them no error", () => {
+    const { t, rivera, sam, meta, messages } = groupThenReset();
+    const riveraBack = t.reopen(rivera, rivera.resumeState());
+    for (const frame of seedFrames(meta.c, messages, { meta })) riveraBack.send(frame);
+    riveraBack.send({ type: "ping" });
+    const samBack = t.resume(sam);
+    samBack.send({ type: "leave_group", c: meta.c });
+    const { type: _, ...withoutSam } = samBack.last("conversation")!;
+    t.reset();
+    const riveraAgain = t.reopen(riveraBack, riveraBack.resumeState());
+    for (const frame of seedFrames(meta.c, messages, { meta })) riveraAgain.send(frame);
+
+    const samAgain = t.reopen(samBack, samBack.resumeState());
+    for (const frame of seedFrames(meta.c, messages, { meta: withoutSam as ConversationMeta })) samAgain.send(frame);
+
+    expect(samAgain.of("error")).toEqual([]);
+    expect(riveraAgain.last("conversation")?.members.map((m) => m.id)).toEqual([rivera.id]);
+  });
+
   it("by a patient is refused", () => {
     const { t, meta, messages } = groupThenReset();
     const ana = t.patient("Ana Lima");
