@@ -4,6 +4,7 @@
  */
 import { createHmac } from "node:crypto";
 import { PROTOCOL_VERSION, type ChatMessage, type ServerMessage, type ServerMessageOf, type StaffRole } from "../../protocol/wire";
+import { randomId } from "../../worker/ids";
 import type { Clock } from "../../worker/room/clock";
 import { Room, type Identity, type Peer, type RoomOptions } from "../../worker/room/room";
 import type { Socket } from "../../worker/room/socket";
@@ -168,6 +169,10 @@ export function setup(options: Partial<RoomOptions> = {}) {
       room.dispose();
       room = new Room({ ...roomOptions, epoch: `${EPOCH}-after-reset-${++resets}`, seqBase: undefined });
       return room;
+    },
+    /** A patient's identity as a cookie would carry it, checked in at `checkedInAt`, not yet in the room. */
+    patientIdentity(name: string, checkedInAt = clock.now()): Identity {
+      return { role: "patient", id: randomId(), name, c: randomId(), checkedInAt };
     },
     /** Checks a patient in as the check-in route does; the identity their cookie carries. */
     checkIn(name: string): Identity {

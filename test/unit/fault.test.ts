@@ -1,16 +1,19 @@
 import { writeFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
-import type { ChatMessage, Role } from "../../worker/protocol";
-import type { Identity } from "../../worker/room";
-import { Client } from "./fakes";
-import { Network } from "./sim/network";
-import { PatientPage, ProviderPage } from "./sim/pages";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { ChatMessage, StaffRole } from "../../protocol/wire";
+import type { Identity } from "../../worker/room/room";
+import { Signatures } from "../../worker/room/signatures";
+import { Client, sign } from "../support/fakes";
+import { Network, prng } from "./sim/network";
+import { Page } from "./sim/pages";
 
-// One provider and three patients exchange 1,000 messages through a network
-// that drops sockets at random moments (losing what is in flight both ways)
-// and resets the room once or twice. Every page keeps its copy as the client
-// does. Once the network is quiet, every copy of a conversation must be the
-// same, complete and in the same order, with nothing pending.
+// Two staff pages (two hosts, or a host and a front-desk colleague) with a
+// staff group between them, and three patients, exchange 1,000 messages
+// through a network that drops sockets at random moments (losing what is in
+// flight both ways) and resets the room once or twice. Every page runs the
+// real room client. Once the network is quiet, every page's copy of every
+// conversation it is in must be the same, complete and in order, with
+// nothing pending, and the room's copy must match.
 
 const MESSAGES = 1_000;
 /**
@@ -25,25 +28,44 @@ function seeds(spec: string): number[] {
 }
 
 interface Sent {
-  patient: string;
-  from: Role;
+  c: string;
+  by: string;
   cid: string;
   text: string;
 }
 
+/** Ids from a seeded source, so that a run is the same every time, ids included. */
+function seededIds(seed: number): void {
+  const rand = prng(seed ^ 0x5eed);
+  const hex = () => Math.floor(rand() * 0x100000000).toString(16).padStart(8, "0");
+  vi.spyOn(crypto, "randomUUID").mockImplementation(() => `${hex()}-${hex().slice(0, 4)}-4${hex().slice(0, 3)}-8${hex().slice(0, 3)}-${hex()}${hex().slice(0, 4)}` as `${string}-${string}-${string}-${string}-${string}`);
+  vi.spyOn(crypto, "getRandomValues").mockImplementation(<T extends ArrayBufferView | null>(array: T): T => {
+    if (array) {
+      const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+      for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(rand() * 256);
+    }
+    return array;
+  });
+}
+
 function simulate(seed: number) {
+  seededIds(seed);
   const net = new Network(seed);
   const trace: string[] = [];
   if (process.env.FAULT_TRACE) net.trace = (line) => trace.push(line);
   const { clock, rand } = net;
-  const provider = new ProviderPage(net, { role: "provider", id: "provider", name: "Dr. Rivera" });
-  const patients = ["Ana Lima", "Bo Chen", "Cy Diaz"].map((name, i) => {
+  const staffMember = (name: string, role: StaffRole): Identity => ({ role, id: `staff-${name.toLowerCase().replace(/\W+/g, "-")}-000000`, name, login: `login-${name.length}-0123456789` });
+  const host = new Page(net, staffMember("Dr. Rivera", "host"));
+  const colleague = new Page(net, seed % 2 === 0 ? staffMember("Dr. Okafor", "host") : staffMember("Sam Front", "staff"));
+  const staff = [host, colleague];
+  const patients = ["Ana Lima", "Bo Chen", "Cy Diaz"].map((name) => {
     clock.advance(30_000);
-    const identity: Identity = { role: "patient", id: `patient-${i + 1}-0123456789abcdef`, name, checkedInAt: clock.now() };
-    net.room.admit(identity); // what the check-in route does
-    return new PatientPage(net, identity);
+    // What the check-in route does; the cookie then carries this identity.
+    const admitted = net.room.checkIn(name, "203.0.113.7");
+    if (!admitted.ok) throw new Error(`check-in refused: ${admitted.reason}`);
+    return new Page(net, { role: "patient", id: admitted.id, name, c: admitted.c, checkedInAt: admitted.checkedInAt });
   });
-  const pages = [provider, ...patients];
+  const pages = [...staff, ...patients];
   /** Delivers frames until every page is back with nothing pending and the wires are empty; false if not within `ms`. */
   const settle = (ms: number): boolean => {
     const deadline = clock.now() + ms;
@@ -55,21 +77,27 @@ function simulate(seed: number) {
     return true;
   };
   for (const page of pages) page.open();
-  // Faults start once the first connections are up: a provider page that
-  // never got its first welcome says hello as a fresh page, which erases
-  // (room-resume.test.ts, "a provider page whose first connection dropped").
-  const started = settle(60_000);
+  // Faults start once the first connections are up and the group exists:
+  // a staff page that never got its first welcome says hello as a fresh
+  // page, which erases what that person's pages were shown.
+  let started = settle(60_000);
+  host.client.send({ type: "create_group", cid: "group-1", title: "Front office", members: [colleague.id] });
+  started = started && settle(60_000);
+  const group = [...host.client.conversations.value.values()].find((c) => c.kind.value === "group")?.id;
+  if (started && !group) net.failures.push("the group was not created");
 
+  /** Who writes in which conversation: each patient with both staff members, and the two staff members in their group. */
+  const writers = [...patients.map((p) => ({ c: p.identity.c!, pages: [p, ...staff] })), ...(group ? [{ c: group, pages: staff }] : [])];
   const sent: Sent[] = [];
   const resetsAt = new Set(Array.from({ length: 1 + Math.floor(rand() * 2) }, () => 100 + Math.floor(rand() * (MESSAGES - 200))));
-  while (started && sent.length < MESSAGES) {
+  while (started && group && sent.length < MESSAGES) {
     if (rand() < 0.3) {
-      const patient = patients[Math.floor(rand() * patients.length)];
-      const from: Role = rand() < 0.5 ? "provider" : "patient";
-      const name = patient.identity.name;
-      const text = from === "provider" ? `#${sent.length + 1} provider to ${name}` : `#${sent.length + 1} ${name} to provider`;
-      const cid = from === "provider" ? provider.write(patient.id, text) : patient.write(text);
-      sent.push({ patient: patient.id, from, cid, text });
+      const { c, pages: them } = writers[Math.floor(rand() * writers.length)];
+      const writer = them[Math.floor(rand() * them.length)];
+      const text = `#${sent.length + 1} ${writer.identity.name} in ${c}`;
+      const cid = writer.client.write(c, text);
+      if (cid === null) net.failures.push(`${writer.identity.name}'s page does not hold ${c}`);
+      else sent.push({ c, by: writer.id, cid, text });
       if (resetsAt.delete(sent.length)) net.reset();
     }
     if (rand() < 0.015) {
@@ -84,41 +112,48 @@ function simulate(seed: number) {
 
   if (process.env.FAULT_TRACE) writeFileSync(process.env.FAULT_TRACE, trace.join("\n"));
 
-  // The room's own copy, as a page resuming from 0 would get it.
-  const roomCopy = (patient: string): ChatMessage[] => {
-    const page = new Client(net.room, provider.identity).hello({ epoch: net.room.epoch, cursors: { [patient]: 0 } });
-    return page.copy(patient);
+  /** The room's own copy of `c`: what a page of the host from before a reset gets when it comes back. */
+  const roomCopy = (c: string): ChatMessage[] => {
+    const pass = new Signatures(net.room.name, sign).pass(host.id, "room-copy", 0);
+    const page = new Client(net.room, host.identity).hello({ resume: { pass, epoch: "an-earlier-epoch", n: 0 } });
+    const copy = page.copy(c);
+    page.drop();
+    return copy;
   };
-  return { net, provider, patients, sent, roomCopy, settled };
+  return { net, staff, patients, writers, sent, roomCopy, settled };
 }
 
-/** A copy as lines a failure shows readably: seq, sender, client id and text. */
-const lines = (msgs: readonly ChatMessage[]) => msgs.map((m) => `${m.seq} ${m.from}:${m.cid} ${m.text}`);
+/** A copy as lines a failure shows readably: seq, sender, client id and text (the arrival number belongs to one room instance). */
+const lines = (msgs: readonly ChatMessage[]) => msgs.map((m) => `${m.seq} ${m.by}:${m.cid} ${m.text}`);
 /** What was sent or held, by sender and client id, in one order. */
-const sentSet = (msgs: readonly { from: Role; cid: string; text: string }[]) => msgs.map((m) => `${m.from}:${m.cid} ${m.text}`).sort();
+const sentSet = (msgs: readonly { by: string; cid: string; text: string }[]) => msgs.map((m) => `${m.by}:${m.cid} ${m.text}`).sort();
 
 describe("a thousand messages through a faulty network", () => {
-  it.each(SEEDS)("every page ends with the same complete conversations, in the same order (seed %i)", (seed) => {
+  beforeEach(() => vi.restoreAllMocks());
+  afterEach(() => vi.restoreAllMocks());
+
+  // A run takes well under a second; a busy machine may take many times that.
+  it.each(SEEDS)("every page ends with the same complete conversations, in the same order (seed %i)", { timeout: 60_000 }, (seed) => {
     const started = performance.now();
-    const { net, provider, patients, sent, roomCopy, settled } = simulate(seed);
+    const { net, staff, patients, writers, sent, roomCopy, settled } = simulate(seed);
     const why = `seed ${seed} (replay: FAULT_SEEDS=${seed} npx vitest run -c vitest.unit.config.ts test/unit/fault.test.ts)`;
 
     expect(net.failures, why).toEqual([]);
     expect(settled, `${why}: the pages never settled`).toBe(true);
-    for (const patient of patients) {
-      const providerCopy = provider.threads.get(patient.id)?.messages.value ?? [];
-      const mine = sent.filter((s) => s.patient === patient.id);
-      const label = `${why}, ${patient.identity.name}'s conversation`;
+    for (const { c, pages } of writers) {
+      const label = `${why}, conversation ${c}`;
+      const [first, ...others] = pages;
+      const copy = first.client.get(c)?.messages.value ?? [];
 
-      expect(sentSet(providerCopy), `${label}: the provider's copy is not every message sent, once`).toEqual(sentSet(mine));
-      expect(lines(patient.messages), `${label}: the patient's copy differs from the provider's`).toEqual(lines(providerCopy));
-      expect(patient.messages, `${label}: the patient's copy differs from the provider's`).toEqual(providerCopy);
-      expect(lines(roomCopy(patient.id)), `${label}: the room's copy differs from the provider's`).toEqual(lines(providerCopy));
-      expect(providerCopy.map((m) => m.seq), `${label}: not in seq order`).toEqual(providerCopy.map((m) => m.seq).sort((a, b) => a - b));
-      expect(patient.pending, `${label}: the patient has messages pending`).toEqual([]);
-      expect(provider.threads.get(patient.id)?.pending.value, `${label}: the provider has messages pending`).toEqual([]);
+      expect(sentSet(copy), `${label}: ${first.identity.name}'s copy is not every message sent, once`).toEqual(sentSet(sent.filter((s) => s.c === c)));
+      expect(copy.map((m) => m.seq), `${label}: not in seq order`).toEqual(copy.map((m) => m.seq).sort((a, b) => a - b));
+      for (const page of others) {
+        expect(lines(page.client.get(c)?.messages.value ?? []), `${label}: ${page.identity.name}'s copy differs from ${first.identity.name}'s`).toEqual(lines(copy));
+      }
+      expect(lines(roomCopy(c)), `${label}: the room's copy differs from the pages'`).toEqual(lines(copy));
+      for (const page of pages) expect(page.client.get(c)?.pending.value, `${label}: ${page.identity.name} has messages pending`).toEqual([]);
     }
-    expect([...provider.notices, ...patients.flatMap((p) => p.notices)], why).toEqual([]);
+    expect([...staff, ...patients].flatMap((p) => p.notices), why).toEqual([]);
     // The run really was faulty: sockets dropped with frames in flight, and the room was reset.
     expect(net.stats.resets, why).toBeGreaterThanOrEqual(1);
     expect(net.stats.drops, why).toBeGreaterThan(10);

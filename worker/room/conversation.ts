@@ -103,6 +103,18 @@ export class Conversation {
   }
 
   /**
+   * Staff vouch for a held message: it now arrives (as arrival `n`) for the
+   * pages that were not sent it, so a page that resumes from a later arrival
+   * it got in the meantime is not passed over.
+   */
+  confirm(m: Stored, n: number): void {
+    m.held = false;
+    this.log.splice(this.log.indexOf(m), 1);
+    m.n = n;
+    this.log.push(m);
+  }
+
+  /**
    * Drops every message up to and including `upto`, which the caller has
    * bounded by what the room can have numbered. Returns how many went.
    */

@@ -1,4 +1,4 @@
-import type { ConversationKind } from "../../protocol/wire";
+import type { ConversationKind, ConversationMeta } from "../../protocol/wire";
 import { Conversation } from "./conversation";
 import type { Person } from "./people";
 
@@ -14,6 +14,8 @@ export class Conversations {
   private readonly memberships = new Map<string, Set<Conversation>>();
   /** Messages to everyone waiting, by sender and client id: a resend is applied once. */
   private readonly toAll = new Map<string, number>();
+  /** Deleted groups' signed descriptions: a page that missed the deletion cannot hand the group back. */
+  private readonly tombstones = new Map<string, ConversationMeta>();
 
   /** The seq of the message to everyone waiting this sender already sent with `cid`, if any. */
   sentToAll(by: string, cid: string): number | undefined {
@@ -44,6 +46,18 @@ export class Conversations {
     this.byId.delete(conv.id);
     this.patients.delete(conv);
     for (const id of conv.memberIds()) this.memberships.get(id)?.delete(conv);
+    if (conv.meta?.deleted) this.bury(conv.meta);
+  }
+
+  /** Remembers that a group was deleted (its newest tombstone). */
+  bury(meta: ConversationMeta): void {
+    if ((this.tombstones.get(meta.c)?.ver ?? -1) >= meta.ver) return;
+    if (this.tombstones.size >= 10_000) this.tombstones.delete(this.tombstones.keys().next().value!);
+    this.tombstones.set(meta.c, meta);
+  }
+
+  tombstone(c: string): ConversationMeta | undefined {
+    return this.tombstones.get(c);
   }
 
   /** Recomputes who is in a staff conversation after its description changed. */

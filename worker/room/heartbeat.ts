@@ -31,6 +31,12 @@ export class Heartbeat {
   private cursor: Iterator<Socket> = this.sockets.values();
   /** Visits owed but not yet made, in socket-milliseconds (a visit is one interval's worth): a small room owes less than one visit per turn. */
   private owed = 0;
+  /**
+   * Sockets there were when this pass and the one before began. A pass goes
+   * no slower than the one before it, so a socket that the last pass
+   * visited early is not visited late in this one when many closed.
+   */
+  private passSizes = [0, 0];
   private stop?: () => void;
   private readonly opts: Required<HeartbeatOptions>;
 
@@ -90,7 +96,8 @@ export class Heartbeat {
   private sweep(now: number): void {
     // Rounding each turn's share up would visit every socket of a small room
     // every turn or two; carrying the fraction keeps it to once per interval.
-    this.owed = Math.min(MAX_PER_TURN * HEARTBEAT.intervalMs, this.owed + this.sockets.size * TICK_MS);
+    const size = Math.max(this.sockets.size, ...this.passSizes);
+    this.owed = Math.min(MAX_PER_TURN * HEARTBEAT.intervalMs, this.owed + size * TICK_MS);
     const slice = Math.floor(this.owed / HEARTBEAT.intervalMs);
     this.owed -= slice * HEARTBEAT.intervalMs;
     const cutoff = now - this.opts.deadAfterMs;
@@ -98,6 +105,7 @@ export class Heartbeat {
       let next = this.cursor.next();
       if (next.done) {
         this.cursor = this.sockets.values();
+        this.passSizes = [this.passSizes[1], this.sockets.size];
         next = this.cursor.next();
         if (next.done) return;
       }

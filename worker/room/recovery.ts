@@ -24,6 +24,12 @@ export class Recovery {
   private readonly ctx: RoomContext;
   /** `person:page` of fresh page loads that said hello: the floor they started at. */
   private readonly pages = new Map<string, number>();
+  /**
+   * `person:page` of pages that came back across the reset. One whose copies
+   * were lost on the way (its socket dropped after the welcome) hands them
+   * back again when it resumes in this epoch, so it still may.
+   */
+  private readonly returned = new Set<string>();
 
   constructor(ctx: RoomContext) {
     this.ctx = ctx;
@@ -51,6 +57,10 @@ export class Recovery {
     } else socket.page = hello.page ?? randomId();
     const key = `${person.id}:${socket.page}`;
     const known = cursor === null ? this.pages.get(key) : undefined;
+    if (socket.handingBack) {
+      if (this.returned.size >= PAGES_REMEMBERED) this.returned.delete(this.returned.values().next().value!);
+      this.returned.add(key);
+    } else if (pass && this.returned.has(key)) socket.handingBack = true;
 
     let conv: Conversation | undefined;
     if (!person.staff) {
@@ -71,7 +81,7 @@ export class Recovery {
     socket.send(this.welcome(socket, conv, seen));
     if (resync) socket.send({ type: "resync" });
     if (person.staff) this.staffJoined(socket, cursor, wasOnline);
-    else this.catchUp(socket, conv!, cursor);
+    else this.catchUp(socket, [conv!], cursor);
     return true;
   }
 
@@ -130,17 +140,28 @@ export class Recovery {
     const viewed = new Map<string, Set<string>>();
     for (const page of ctx.people.staffPages()) if (page.view) viewed.set(page.view, (viewed.get(page.view) ?? new Set()).add(page.person.id));
     for (const [c, ids] of viewed) socket.send({ type: "viewers", c, staff: [...ids] });
-    for (const conv of ctx.conversations.visibleTo(person)) this.catchUp(socket, conv, cursor);
+    this.catchUp(socket, ctx.conversations.visibleTo(person), cursor);
     if (wasOnline) return;
     const online = JSON.stringify({ type: "staff_online", online: true } satisfies ServerMessage);
     for (const conv of ctx.conversations.patientConversations()) for (const page of ctx.fanout.outsidePages(conv)) page.sendRaw(online);
   }
 
-  /** Sends a page what it has not seen of a conversation; a page that may hold erased messages is told first. */
-  private catchUp(socket: Socket, conv: Conversation, cursor: number | null): void {
-    const erased = conv.floorFor(socket.person.id);
-    if (cursor !== null && erased > 0) socket.send({ type: "erased", c: conv.id, upto: erased, ...(erased > conv.erasedUpto ? { mine: true as const } : {}) });
-    for (const m of conv.select(cursor ?? 0, Math.max(socket.floor, erased), cursor === null)) socket.sendRaw(messageFrame(conv.id, m));
+  /**
+   * Sends a page what it has not seen of its conversations; a page that may
+   * hold erased messages is told first. Messages go in arrival order across
+   * the conversations: a page resumes from the last arrival it got, so a
+   * catch-up cut off in the middle must not have sent a later one first.
+   */
+  private catchUp(socket: Socket, convs: Iterable<Conversation>, cursor: number | null): void {
+    const missed: { n: number; frame: string }[] = [];
+    for (const conv of convs) {
+      const erased = conv.floorFor(socket.person.id);
+      if (cursor !== null && erased > 0) socket.send({ type: "erased", c: conv.id, upto: erased, ...(erased > conv.erasedUpto ? { mine: true as const } : {}) });
+      // Held messages only for pages from before the reset, as when they arrived.
+      for (const m of conv.select(cursor ?? 0, Math.max(socket.floor, erased), !socket.handingBack)) missed.push({ n: m.n, frame: messageFrame(conv.id, m) });
+    }
+    missed.sort((a, b) => a.n - b.n);
+    for (const { frame } of missed) socket.sendRaw(frame);
   }
 
   private remember(key: string, floor: number): void {
@@ -170,8 +191,10 @@ export class Recovery {
     if (person.seedLeft < 0) return socket.error("rate_limited", "Too much was handed back at once.", { c: conv.id });
     let refused = 0;
     for (const m of seed.messages) {
+      // Numbered by this instance: it has it, or erased it. (A page handing back again after a blip holds such.)
+      if (m.seq > ctx.seq.base) continue;
       const { type: _t, c: _c, n: _n, ...fields } = m;
-      const authentic = m.seq <= ctx.seq.base && (m.c ?? seed.c) === seed.c && (m.all ? !conv.staffOnly && m.time >= conv.since : true) && ctx.sigs.verifyMessage(seed.c, fields);
+      const authentic = (m.c ?? seed.c) === seed.c && (m.all ? !conv.staffOnly && m.time >= conv.since : true) && ctx.sigs.verifyMessage(seed.c, fields);
       if (!authentic) {
         refused++;
         continue;
@@ -186,7 +209,7 @@ export class Recovery {
       } else if (person.staff) {
         const kept = conv.find(m.seq);
         if (kept?.held) {
-          kept.held = false;
+          conv.confirm(kept, ctx.seq.nextArrival());
           ctx.fanout.message(conv, kept, socket, (page) => !page.handingBack);
         }
       }
@@ -214,8 +237,17 @@ export class Recovery {
         socket.error("bad_seed", "That conversation could not be restored.", { c: seed.c });
         return undefined;
       }
-      // A deleted group's description is a tombstone: it only ever removes.
-      if (!conv && seed.meta.deleted) return undefined;
+      // A deleted group's description is a tombstone: it only ever removes,
+      // and a page that missed the deletion is told instead of handing the group back.
+      if (!conv && seed.meta.deleted) {
+        ctx.conversations.bury(seed.meta);
+        return undefined;
+      }
+      const buried = conv ? undefined : ctx.conversations.tombstone(seed.c);
+      if (buried && buried.ver >= seed.meta.ver) {
+        socket.send({ type: "conversation", ...buried });
+        return undefined;
+      }
       conv ??= ctx.conversations.create(seed.c, seed.meta.kind, ctx.now());
       if (!conv.meta || seed.meta.ver > conv.meta.ver) this.adopt(conv, seed.meta);
       if (seed.meta.deleted) return undefined;
@@ -232,7 +264,8 @@ export class Recovery {
     }
     if (!conv || !conv.includes(person.id, person.staff)) {
       if (!conv) socket.error("recipient_left", "This conversation has ended or its patient has left.", { c: seed.c });
-      else socket.error("forbidden", "You can only restore your own conversations.", { c: seed.c });
+      // A page that left a group hands back the description saying so: taken, and nothing more to take.
+      else if (!seed.meta?.left?.some((m) => m.id === person.id)) socket.error("forbidden", "You can only restore your own conversations.", { c: seed.c });
       return undefined;
     }
     return conv;

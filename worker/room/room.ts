@@ -159,7 +159,8 @@ export class Room implements SocketHost {
     const socket = new Socket(this, peer, identity, person);
     person.sockets++;
     this.heartbeat.add(socket);
-    if (person.sockets > LIMITS.pagesPerPerson) socket.drop(CLOSE.tooManyPages, "too many pages");
+    // Pages are counted when they say hello; until then, sockets that have not.
+    if (person.sockets - person.pages.size > LIMITS.pagesPerPerson) socket.drop(CLOSE.tooManyPages, "too many pages");
     return socket;
   }
 
@@ -168,7 +169,15 @@ export class Room implements SocketHost {
   hello(socket: Socket, msg: ClientMessageOf<"hello">): void {
     const { login } = socket.identity;
     if (login && this.signedOut.has(login)) return socket.drop(CLOSE.signedOut, "signed out");
-    if (this.recovery.join(socket, msg)) this.heartbeat.greeted(socket);
+    // A page keeps one socket: when it resumes, the one it had before is dead,
+    // even if its close never reached the room, and must not count against it.
+    const { person } = socket;
+    const page = msg.resume ? this.ctx.sigs.readPass(person.id, msg.resume.pass)?.page : undefined;
+    const replaced = page ? [...person.pages].filter((other) => other.page === page) : [];
+    if (person.pages.size - replaced.length >= LIMITS.pagesPerPerson) return socket.drop(CLOSE.tooManyPages, "too many pages");
+    if (!this.recovery.join(socket, msg)) return;
+    this.heartbeat.greeted(socket);
+    for (const other of replaced) other.drop(CLOSE.silent, "replaced");
   }
 
   handle(socket: Socket, msg: ClientMessage): void {

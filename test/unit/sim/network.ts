@@ -6,9 +6,10 @@
  * them a few at a time, in random interleavings across sockets, and can
  * drop a socket at any moment: whatever is in flight either way is lost.
  */
-import { HEARTBEAT } from "../../../worker/protocol";
-import { Room, type Connection, type Identity, type Peer } from "../../../worker/room";
-import { FakeClock, sign } from "../fakes";
+import { HEARTBEAT } from "../../../protocol/wire";
+import { Room, type Identity, type Peer } from "../../../worker/room/room";
+import type { Socket } from "../../../worker/room/socket";
+import { FakeClock, sign } from "../../support/fakes";
 
 /** Seeded PRNG (mulberry32): the same seed, the same run. */
 export function prng(seed: number): () => number {
@@ -42,7 +43,7 @@ export class Wire implements Peer {
   /** The page has let go of it. */
   pageDone = false;
   lastToRoom = -Infinity;
-  conn!: Connection;
+  socket!: Socket;
   readonly page: Endpoint;
   readonly id: number;
 
@@ -133,7 +134,7 @@ export class Network {
   open(page: Endpoint): Wire {
     const wire = new Wire(page, ++this.wireIds);
     this.trace?.(`${this.clock.now()} open w${wire.id} ${page.identity.name} -> ${this.room.epoch}`);
-    wire.conn = this.room.connect(wire, page.identity);
+    wire.socket = this.room.connect(wire, page.identity);
     this.wires.add(wire);
     return wire;
   }
@@ -155,10 +156,10 @@ export class Network {
         this.stats.framesDelivered++;
         this.trace?.(`${this.clock.now()} w${wire.id} ${wire.page.identity.name} -> ${wire.roomDone ? "(room closed) " : ""}${typeof frame === "string" ? frame : JSON.stringify(frame)}`);
         if (wire.roomDone) continue;
-        if (typeof frame === "string") wire.conn.receive(frame);
+        if (typeof frame === "string") wire.socket.receive(frame);
         else {
           wire.roomDone = true;
-          wire.conn.closed();
+          wire.socket.closed();
         }
       }
     }
@@ -185,7 +186,7 @@ export class Network {
     }
     if (!wire.roomDone && this.rand() < 0.5) {
       wire.roomDone = true;
-      wire.conn.closed();
+      wire.socket.closed();
     }
     if (!wire.pageDone) wire.page.closed(wire, 1006);
   }
@@ -199,6 +200,7 @@ export class Network {
   /** The room's memory is lost: a new instance, a new epoch. Every page's socket closes. */
   reset(): void {
     this.stats.resets++;
+    this.room.dispose();
     this.room = this.newRoom();
     this.trace?.(`${this.clock.now()} RESET -> ${this.room.epoch}`);
     for (const wire of [...this.wires]) {

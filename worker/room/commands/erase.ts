@@ -3,6 +3,7 @@ import type { Conversation } from "../conversation";
 import type { Person } from "../people";
 import { can, refusal } from "../permissions";
 import type { Socket } from "../socket";
+import { conversationFor } from "./chat";
 
 /**
  * The erase rules (Doxy.me's, for every staff page): closing the chat box,
@@ -55,7 +56,10 @@ export const close: Command<"close"> = (ctx, socket, msg) => {
 
 /** Erases `conv` up to `upto` as `person` would by closing it: for everyone, unless a colleague's page has it open. */
 export function eraseAs(ctx: RoomContext, person: Person, conv: Conversation, upto: number, except?: Socket): void {
-  if (viewersOf(ctx, conv.id, except).size > 0) {
+  const colleagues = viewersOf(ctx, conv.id, except);
+  // This person's other pages are no colleague: they lose it either way.
+  colleagues.delete(person.id);
+  if (colleagues.size > 0) {
     conv.eraseFor(person.id, upto);
     ctx.fanout.toPerson(person.id, { type: "erased", c: conv.id, upto: conv.floorFor(person.id), mine: true });
   } else {
@@ -84,11 +88,9 @@ export function eraseSeenOnReload(ctx: RoomContext, person: Person): void {
 }
 
 export const downloaded: Command<"downloaded"> = (ctx, socket, msg) => {
-  const { person } = socket;
-  const conv = ctx.conversations.get(msg.c);
-  if (!conv || !conv.includes(person.id, person.staff) || !can(person.role, "downloaded", conv.kind)) {
-    return socket.error("forbidden", refusal("downloaded"), { c: msg.c });
-  }
+  const conv = conversationFor(ctx, socket, msg.c);
+  if (!conv) return;
+  if (!can(socket.person.role, "downloaded", conv.kind)) return socket.error("forbidden", refusal("downloaded"), { c: msg.c });
   for (const page of ctx.fanout.outsidePages(conv)) page.send({ type: "downloaded", c: conv.id });
   ctx.audit("downloaded", { id: conv.patient?.id ?? conv.id, role: "patient" });
 };

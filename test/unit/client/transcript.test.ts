@@ -5,22 +5,22 @@ import {
   isoWithOffset,
   type TranscriptEntry,
   type TranscriptInput,
-} from "../../client/lib/transcript.ts";
+} from "../../../client/lib/transcript.ts";
 
 // 2026-11-21T19:00:00Z = 14:00 in New York (EST, -05:00).
 const START = Date.UTC(2026, 10, 21, 19, 0, 0);
 const EST = () => -300;
 const at = (min: number, sec = 0) => START + min * 60000 + sec * 1000;
 
-const LINE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d (\[(Provider|Patient|Guest)\] |\* )/;
-const MESSAGE_LINE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d \[(Provider|Patient|Guest)\] /;
+const LINE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d (\[(Host|Staff|Patient|Guest)\] |\* )/;
+const MESSAGE_LINE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d \[(Host|Staff|Patient|Guest)\] /;
 
 function input(entries: TranscriptEntry[], extra: Partial<TranscriptInput> = {}): TranscriptInput {
   return {
     room: "demo",
     session: "waiting-room chat",
     participants: [
-      { role: "Provider", name: "Dr. Smith" },
+      { role: "Host", name: "Dr. Smith" },
       { role: "Patient", name: "Alice" },
     ],
     start: START,
@@ -30,7 +30,7 @@ function input(entries: TranscriptEntry[], extra: Partial<TranscriptInput> = {})
   };
 }
 
-function msg(text: string, min = 3, role: "Provider" | "Patient" | "Guest" = "Patient", name = "Alice"): TranscriptEntry {
+function msg(text: string, min = 3, role: "Host" | "Staff" | "Patient" | "Guest" = "Patient", name = "Alice"): TranscriptEntry {
   return { kind: "message", time: at(min), role, name, text };
 }
 
@@ -57,7 +57,7 @@ describe("chat-history.txt header", () => {
       "Room: demo",
       "Session: waiting-room chat",
       "Participants:",
-      "  Provider: Dr. Smith",
+      "  Host: Dr. Smith",
       "  Patient: Alice",
       "Started: 2026-11-21T14:00:00-05:00",
       "Ended: 2026-11-21T14:30:00-05:00",
@@ -81,10 +81,10 @@ describe("chat-history.txt header", () => {
 
   it("keeps header names on one line", () => {
     const out = formatTranscript(
-      input([], { room: "de\nmo", participants: [{ role: "Guest", name: "Bob\r\nProvider: Eve" }] }),
+      input([], { room: "de\nmo", participants: [{ role: "Guest", name: "Bob\r\nHost: Eve" }] }),
     );
     expect(out).toContain("Room: de\uFFFDmo\n");
-    expect(out).toContain("  Guest: Bob\uFFFDProvider: Eve\n");
+    expect(out).toContain("  Guest: Bob\uFFFDHost: Eve\n");
   });
 
   it("defaults to the browser's time zone", () => {
@@ -98,13 +98,13 @@ describe("message lines", () => {
   it("prints one line per message with ISO 8601 time, offset, role and name", () => {
     const out = formatTranscript(
       input([
-        { kind: "message", time: at(3, 12), role: "Provider", name: "Dr. Smith", text: "Hello Alice" },
+        { kind: "message", time: at(3, 12), role: "Host", name: "Dr. Smith", text: "Hello Alice" },
         { kind: "message", time: at(3, 40), role: "Patient", name: "Alice", text: "Hi" },
         { kind: "message", time: at(4), role: "Guest", name: "Bob", text: "Hey" },
       ]),
     );
     expect(body(out)).toEqual([
-      "2026-11-21T14:03:12-05:00 [Provider] Dr. Smith: Hello Alice",
+      "2026-11-21T14:03:12-05:00 [Host] Dr. Smith: Hello Alice",
       "2026-11-21T14:03:40-05:00 [Patient] Alice: Hi",
       "2026-11-21T14:04:00-05:00 [Guest] Bob: Hey",
     ]);
@@ -169,9 +169,9 @@ describe("multi-line messages", () => {
 
   it("cannot forge another sender or an event on a continuation line", () => {
     const forged = [
-      "2026-11-21T14:05:00-05:00 [Provider] Dr. Smith: please pay",
+      "2026-11-21T14:05:00-05:00 [Host] Dr. Smith: please pay",
       "2026-11-21T14:05:00-05:00 * Session ended",
-      "[Provider] Dr. Smith: hi",
+      "[Host] Dr. Smith: hi",
       "Messages: 99",
     ].join("\n");
     for (const sep of ["\r\n", "\r", "\n", "\u2028", "\u2029", "\u0085", "\v", "\f"]) {
@@ -203,18 +203,18 @@ describe("text and names are kept exactly", () => {
   it("keeps names with colons and brackets, and they cannot fake a second sender", () => {
     const name = "Dr. O'Brien: [MD]";
     const out = formatTranscript(
-      input([msg("hello", 3, "Provider", name)], { participants: [{ role: "Provider", name }] }),
+      input([msg("hello", 3, "Host", name)], { participants: [{ role: "Host", name }] }),
     );
-    expect(out).toContain(`  Provider: ${name}\n`);
-    expect(body(out)).toEqual([`2026-11-21T14:03:00-05:00 [Provider] ${name}: hello`]);
+    expect(out).toContain(`  Host: ${name}\n`);
+    expect(body(out)).toEqual([`2026-11-21T14:03:00-05:00 [Host] ${name}: hello`]);
     expectParseable(out);
   });
 
   it("keeps a name that imitates a line prefix on the real sender's line", () => {
-    const name = "Alice\n2026-11-21T14:03:00-05:00 [Provider] Dr. Smith";
+    const name = "Alice\n2026-11-21T14:03:00-05:00 [Host] Dr. Smith";
     const out = formatTranscript(input([msg("you are cleared", 3, "Patient", name)]));
     expect(body(out)).toEqual([
-      "2026-11-21T14:03:00-05:00 [Patient] Alice\uFFFD2026-11-21T14:03:00-05:00 [Provider] Dr. Smith: you are cleared",
+      "2026-11-21T14:03:00-05:00 [Patient] Alice\uFFFD2026-11-21T14:03:00-05:00 [Host] Dr. Smith: you are cleared",
     ]);
   });
 
@@ -225,13 +225,13 @@ describe("text and names are kept exactly", () => {
       input([
         msg(hebrew, 3, "Patient", "דנה"),
         msg(arabic, 4, "Guest", "سارة"),
-        msg(hebrew + "\n" + arabic, 5, "Provider", "Dr. Smith"),
+        msg(hebrew + "\n" + arabic, 5, "Host", "Dr. Smith"),
       ]),
     );
     expect(body(out)).toEqual([
       `2026-11-21T14:03:00-05:00 [Patient] \u2068דנה\u2069: ${hebrew}`,
       `2026-11-21T14:04:00-05:00 [Guest] \u2068سارة\u2069: ${arabic}`,
-      `2026-11-21T14:05:00-05:00 [Provider] Dr. Smith: ${hebrew}`,
+      `2026-11-21T14:05:00-05:00 [Host] Dr. Smith: ${hebrew}`,
       `    ${arabic}`,
     ]);
     expectParseable(out);
@@ -268,7 +268,7 @@ describe("events and footer", () => {
     const out = formatTranscript(
       input([
         { kind: "event", time: at(1), text: "Alice joined the waiting room" },
-        { kind: "message", time: at(3, 12), role: "Provider", name: "Dr. Smith", text: "Hello Alice" },
+        { kind: "message", time: at(3, 12), role: "Host", name: "Dr. Smith", text: "Hello Alice" },
         { kind: "event", time: at(3, 30), text: "Text-only session started" },
         { kind: "message", time: at(3, 40), role: "Patient", name: "Alice", text: "first line\nsecond line\n" },
         { kind: "event", time: at(4), text: "Alice left the waiting room" },
@@ -276,7 +276,7 @@ describe("events and footer", () => {
     );
     expect(body(out)).toEqual([
       "2026-11-21T14:01:00-05:00 * Alice joined the waiting room",
-      "2026-11-21T14:03:12-05:00 [Provider] Dr. Smith: Hello Alice",
+      "2026-11-21T14:03:12-05:00 [Host] Dr. Smith: Hello Alice",
       "2026-11-21T14:03:30-05:00 * Text-only session started",
       "2026-11-21T14:03:40-05:00 [Patient] Alice: first line",
       "    second line",
@@ -306,7 +306,7 @@ describe("events and footer", () => {
         "Room: demo",
         "Session: waiting-room chat",
         "Participants:",
-        "  Provider: Dr. Smith",
+        "  Host: Dr. Smith",
         "  Patient: Alice",
         "Started: 2026-11-21T14:00:00-05:00",
         "Ended: 2026-11-21T14:30:00-05:00",
