@@ -64,7 +64,7 @@ describe("a closed door stays closed", () => {
     expect(provider.frames).toEqual([]);
   });
 
-  it("a patient whose session ended cannot come back on the same cookie", () => {
+  it("a patient whose session ended cannot come back on the same cookie: the page is told the session ended", () => {
     const t = setup();
     const provider = t.provider();
     const ana = t.patient("Ana Lima");
@@ -74,7 +74,7 @@ describe("a closed door stays closed", () => {
     const replayed = new Client(t.room, ana.identity).hello();
 
     expect(replayed.last("error")?.code).toBe("forbidden");
-    expect(replayed.peer.closedWith?.code).toBe(CLOSE.left);
+    expect(replayed.peer.closedWith?.code).toBe(CLOSE.ended);
     expect(replayed.of("welcome")).toEqual([]);
     expect(t.room.patientCount).toBe(0);
   });
