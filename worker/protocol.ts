@@ -56,16 +56,6 @@ const Text = v.pipe(
 const Seq = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
 const Name = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.nameMax));
 
-/** A display name: trimmed, 2–60 characters, no control characters. */
-export const DisplayName = v.pipe(
-  v.optional(v.string("Please enter your name."), ""),
-  v.trim(),
-  v.minLength(LIMITS.nameMin, `Please enter at least ${LIMITS.nameMin} characters.`),
-  v.maxLength(LIMITS.nameMax, `Please use at most ${LIMITS.nameMax} characters.`),
-  // eslint-disable-next-line no-control-regex
-  v.regex(/^[^\u0000-\u001f\u007f]*$/, "Please use letters, numbers and punctuation only."),
-);
-
 // ---- client → server -------------------------------------------------------
 
 /** A message as the room sent it, handed back after a reset. */

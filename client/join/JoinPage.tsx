@@ -1,7 +1,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { useLocation } from "preact-iso";
-import { LIMITS } from "../../worker/protocol";
+import { displayNameProblem } from "../../protocol/name-rules";
 import { api } from "../lib/http";
 import { RetentionNotice } from "../ui/RetentionNotice";
 
@@ -64,10 +64,8 @@ export default function JoinPage() {
           onSubmit={async (e) => {
             e.preventDefault();
             const n = name.value.trim();
-            if (n.length < LIMITS.nameMin || n.length > LIMITS.nameMax) {
-              error.value = `Please enter your name (${LIMITS.nameMin} to ${LIMITS.nameMax} characters).`;
-              return;
-            }
+            const problem = displayNameProblem(n);
+            if (problem) return void (error.value = problem);
             busy.value = true;
             const res = await api<{ room: string }>("/api/invites/join", { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify({ name: n }) });
             busy.value = false;

@@ -1,5 +1,6 @@
 import { batch, computed, signal } from "@preact/signals";
-import { CLOSE, LIMITS, PROTOCOL_VERSION, type ChatMessage, type ServerMessage, type SessionInfo } from "../../worker/protocol";
+import { displayNameProblem } from "../../protocol/name-rules";
+import { CLOSE, PROTOCOL_VERSION, type ChatMessage, type ServerMessage, type SessionInfo } from "../../worker/protocol";
 import { connect, type Connection } from "../lib/connection";
 import { api } from "../lib/http";
 import { newClientId } from "../lib/ids";
@@ -173,10 +174,8 @@ export function createPatientModel(room: string) {
 
     async checkIn(rawName: string) {
       const name = rawName.trim();
-      if (name.length < LIMITS.nameMin || name.length > LIMITS.nameMax) {
-        checkInError.value = `Please enter your name (${LIMITS.nameMin} to ${LIMITS.nameMax} characters).`;
-        return;
-      }
+      const problem = displayNameProblem(name);
+      if (problem) return void (checkInError.value = problem);
       busy.value = true;
       checkInError.value = null;
       const res = await api<Me>(`/api/rooms/${room}/check-in`, { method: "POST", body: JSON.stringify({ name }) });

@@ -44,7 +44,7 @@ function Box({ model, thread: t, minimized }: { model: ProviderModel; thread: Th
     <section class={minimized ? "card chatbox minimized" : "card chatbox"} aria-label={`Chat with ${t.name}`}>
       <header>
         <h2>
-          Chat with {t.name}
+          Chat with <bdi>{t.name}</bdi>
           {session && <span class="subtitle">{session.endedAt ? "Text-only session ended" : "Text-only session"}</span>}
         </h2>
         <div class="tools">

@@ -73,7 +73,7 @@ function Dashboard({ session, onSignOut }: { session: ProviderSession; onSignOut
         <h1>
           Waiting room <span class="room">{session.room}</span>
         </h1>
-        <span class="who">Signed in as {session.name}</span>
+        <span class="who">Signed in as <bdi>{session.name}</bdi></span>
         <button
           type="button"
           class="secondary"

@@ -27,7 +27,7 @@ function QueueItem({ model, thread: t }: { model: ProviderModel; thread: Thread 
   const session = t.session.value;
   return (
     <li class={model.view.value?.id === t.id ? "patient current" : "patient"}>
-      <span class="name">{t.name}</span>
+      <bdi class="name">{t.name}</bdi>
       <span class="waited">
         {session ? (session.scheduled ? "Scheduled text-only session" : "In a text-only session") : waitingFor(t.checkedInAt, now.value)}
         {away && " · connection lost, may come back"}

@@ -66,7 +66,7 @@ export function Schedule() {
           <p>
             Link for {new Date(created.value.start).toLocaleString([], { dateStyle: "medium", timeStyle: "short" })} to{" "}
             {new Date(created.value.end).toLocaleTimeString([], { timeStyle: "short" })}
-            {created.value.label ? ` (${created.value.label})` : ""}. Send it to the patient privately.
+            {created.value.label && <> (<bdi>{created.value.label}</bdi>)</>}. Send it to the patient privately.
           </p>
           <label for="schedule-link">Session link</label>
           <input id="schedule-link" readOnly value={created.value.link} onFocus={(e) => e.currentTarget.select()} />

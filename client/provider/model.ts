@@ -1,4 +1,5 @@
 import { batch, computed, effect, signal } from "@preact/signals";
+import { isolateName } from "../../protocol/name-rules";
 import { PROTOCOL_VERSION, type ChatMessage, type ServerMessage } from "../../worker/protocol";
 import { connect, type Connection } from "../lib/connection";
 import { newClientId } from "../lib/ids";
@@ -160,7 +161,7 @@ export function createProviderModel(session: ProviderSession) {
       announce(`New message from ${t.name}.`);
     }
     if (prefs.sound.value) chime();
-    if (prefs.desktop.value) desktopNotify(`New message from ${t.name}`);
+    if (prefs.desktop.value) desktopNotify(`New message from ${isolateName(t.name)}`);
   }
 
   /** Gives a reset room back every open conversation: queue entry, erase point, session and messages. */

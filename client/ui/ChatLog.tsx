@@ -27,7 +27,7 @@ export function ChatLog({ lines, label, empty }: { lines: LogLine[]; label: stri
         line.from ? (
           <li key={line.key} class={line.from.self ? "msg self" : "msg"}>
             <span class="meta">
-              <span class="who">{line.from.self ? "You" : line.from.name}</span>
+              <bdi class="who">{line.from.self ? "You" : line.from.name}</bdi>
               {line.time !== undefined && <time dateTime={new Date(line.time).toISOString()}> · {clockTime(line.time)}</time>}
               {line.pending && <span class="pending"> · sending…</span>}
             </span>

@@ -238,6 +238,8 @@ describe("joining through a link", () => {
     ["blank", "    "],
     ["too long", "x".repeat(61)],
     ["with control characters", "Ana\u0007Lima"],
+    ["with a right-to-left override", "Ana \u202Eamil"],
+    ["only zero-width characters", "\u200B\u200B\u2060"],
     ["missing", undefined],
   ])("a name that is %s is refused with 400 and a clear message", async (_case, name) => {
     const room = freshRoom();

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import * as v from "valibot";
 import { randomId } from "../ids";
-import { DisplayName } from "../protocol";
+import { DisplayName } from "../../protocol/names";
 import { signInvite, signPatient, verifyToken, type InviteClaims } from "../tokens";
 import { PATIENT_COOKIE, patientCookiePath, providerFromCookie, setSessionCookie } from "./auth";
 import { clientAddress, refusedCheckIn } from "./check-in";

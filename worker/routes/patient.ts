@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import * as v from "valibot";
-import { DisplayName } from "../protocol";
+import { DisplayName } from "../../protocol/names";
 import { randomId } from "../ids";
 import { signPatient } from "../tokens";
 import { PATIENT_COOKIE, clearSessionCookie, patientCookiePath, patientFromCookie, setSessionCookie } from "./auth";
