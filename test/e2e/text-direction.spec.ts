@@ -29,3 +29,25 @@ test("a right-to-left name keeps its place: the time written after it stays afte
     expect(time.x, `the time after ${name}`).toBeGreaterThanOrEqual(who.x + who.width - 1);
   }
 });
+
+test("a link that hides a text-direction override shows exactly the address it opens, and the override shows as a code", async ({ browser }) => {
+  const room = newRoom();
+  const provider = await openProvider(browser, room);
+  const patient = await checkIn(browser, room, "Mallory");
+  await openChat(provider, "Mallory");
+  const box = chatBox(provider, "Mallory");
+  // Displayed raw, U+202E turns "invoice\u202Efdp.exe" into "invoiceexe.pdf".
+  await send(patient, "Your invoice: https://example.com/invoice\u202Efdp.exe");
+  await send(patient, "Amount due \u202E001 $ today");
+
+  for (const scope of [log(box), log(patient)]) {
+    await expect(scope).toContainText("Amount due");
+    const link = scope.getByRole("link");
+    await expect(link).toHaveCount(1);
+    await expect(link).toHaveText("https://example.com/invoice%E2%80%AEfdp.exe");
+    expect(await link.getAttribute("href")).toBe(await link.textContent());
+    // Outside a link, the override is spelled out instead of turning the text around.
+    await expect(scope.getByText("Amount due U+202E001 $ today", { exact: true })).toBeVisible();
+    expect(await scope.textContent()).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+  }
+});
