@@ -24,6 +24,8 @@ const PatientClaims = v.object({
  * A scheduled text-only session: everything the room needs is in the signed
  * link, so no server state exists before someone opens it. No `exp`: the
  * window is checked by us, so an early or late link gets a clear answer.
+ * Nothing about the patient: a link is readable (base64) and stays in the
+ * patient's browser history.
  */
 const InviteClaims = v.object({
   role: v.literal("invite"),
@@ -31,7 +33,6 @@ const InviteClaims = v.object({
   sid: v.pipe(v.string(), v.minLength(16), v.maxLength(64)),
   start: v.number(),
   end: v.number(),
-  label: v.optional(v.pipe(v.string(), v.maxLength(60))),
 });
 const Claims = v.variant("role", [ProviderClaims, PatientClaims, InviteClaims]);
 
@@ -64,8 +65,8 @@ export function signPatient(secret: string, room: string, id: string, name: stri
   return sign(claims, secret, "HS256");
 }
 
-export function signInvite(secret: string, room: string, sid: string, start: number, end: number, label?: string): Promise<string> {
-  const claims: InviteClaims = { role: "invite", room, sid, start, end, ...(label ? { label } : {}) };
+export function signInvite(secret: string, room: string, sid: string, start: number, end: number): Promise<string> {
+  const claims: InviteClaims = { role: "invite", room, sid, start, end };
   return sign(claims, secret, "HS256");
 }
 

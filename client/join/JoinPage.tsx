@@ -9,7 +9,6 @@ interface Invite {
   room: string;
   start: number;
   end: number;
-  label?: string;
   state: "early" | "open" | "expired";
   now: number;
 }
@@ -32,7 +31,6 @@ export default function JoinPage() {
     const res = await api<Invite>("/api/invites/inspect", { method: "POST", headers: { Authorization: `Bearer ${token}` } });
     if (!res.ok) return void (error.value = res.error);
     invite.value = res.data;
-    if (!name.value && res.data.label) name.value = res.data.label;
   };
   useEffect(() => {
     document.title = "Text-only session";

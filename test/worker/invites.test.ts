@@ -8,9 +8,15 @@ afterEach(closeAllSockets);
 const MINUTE = 60_000;
 
 /** A scheduled-session token for `room` whose window starts `startIn` ms from now. */
-function invite(room: string, startIn: number, minutes = 30, label?: string): Promise<string> {
+function invite(room: string, startIn: number, minutes = 30): Promise<string> {
   const start = Date.now() + startIn;
-  return signInvite(env.SESSION_SECRET, room, crypto.randomUUID(), start, start + minutes * MINUTE, label);
+  return signInvite(env.SESSION_SECRET, room, crypto.randomUUID(), start, start + minutes * MINUTE);
+}
+
+/** What anyone holding a link can read from it: the token's payload, base64url-decoded (no secret needed). */
+function readableFrom(link: string): Record<string, unknown> {
+  const payload = link.split("#t=")[1]!.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/");
+  return JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(payload), (c) => c.charCodeAt(0))));
 }
 
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
@@ -18,20 +24,38 @@ const inspect = (token: string) => api("/api/invites/inspect", { method: "POST",
 const join = (token: string, name: unknown) => postJson("/api/invites/join", { name }, bearer(token));
 
 describe("creating a scheduled session link", () => {
-  it("a signed-in provider gets a /join link for their room carrying the window and label", async () => {
+  it("a signed-in provider gets a /join link for their room carrying the window", async () => {
     const room = freshRoom();
     const cookie = await providerCookie(room);
     const start = Date.now() + 60 * MINUTE;
 
-    const res = await postJson("/api/provider/invites", { start, minutes: 45, label: "  Follow-up  " }, { Cookie: cookie });
+    const res = await postJson("/api/provider/invites", { start, minutes: 45 }, { Cookie: cookie });
 
     expect(res.status).toBe(200);
-    const body = await res.json<{ link: string; start: number; end: number; label?: string }>();
-    expect(body).toEqual({ link: expect.stringMatching(new RegExp(`^${ORIGIN}/join#t=`)), start, end: start + 45 * MINUTE, label: "Follow-up" });
+    const body = await res.json<{ link: string; start: number; end: number }>();
+    expect(body).toEqual({ link: expect.stringMatching(new RegExp(`^${ORIGIN}/join#t=`)), start, end: start + 45 * MINUTE });
     const token = body.link.split("#t=")[1]!;
     const inspected = await inspect(token);
     expect(inspected.status).toBe(200);
-    expect(await inspected.json()).toMatchObject({ room, start, end: start + 45 * MINUTE, label: "Follow-up", state: "early" });
+    expect(await inspected.json()).toMatchObject({ room, start, end: start + 45 * MINUTE, state: "early" });
+  });
+
+  it("a link holds no label and no name: decoded, it carries only the room, the session and the window", async () => {
+    const room = freshRoom();
+    const cookie = await providerCookie(room, "Dr. Rivera");
+    const start = Date.now() + 60 * MINUTE;
+
+    // A label, as the dashboard used to send it: the patient's name.
+    const res = await postJson("/api/provider/invites", { start, minutes: 30, label: "Grace Hopper" }, { Cookie: cookie });
+
+    expect(res.status).toBe(200);
+    const answer = await res.text();
+    const { link } = JSON.parse(answer) as { link: string };
+    const readable = readableFrom(link);
+    expect(Object.keys(readable).sort()).toEqual(["end", "role", "room", "sid", "start"]);
+    expect(readable).toMatchObject({ role: "invite", room, start, end: start + 30 * MINUTE });
+    const answers = JSON.stringify([readable, answer, await (await inspect(link.split("#t=")[1]!)).json()]);
+    for (const personal of ["Grace", "Hopper", "Rivera", "label"]) expect(answers).not.toContain(personal);
   });
 
   it("every link is for a different session", async () => {
@@ -64,13 +88,12 @@ describe("creating a scheduled session link", () => {
   });
 
   it.each([
-    ["shorter than 5 minutes", { minutes: 4 }, "Sessions last at least 5 minutes."],
-    ["longer than 8 hours", { minutes: 481 }, "Sessions last at most 8 hours."],
-    ["a label over 60 characters", { label: "x".repeat(61) }, "Please use at most 60 characters for the label."],
-  ])("a session %s is refused with 400 and a clear message", async (_case, override, error) => {
+    ["shorter than 5 minutes", 4, "Sessions last at least 5 minutes."],
+    ["longer than 8 hours", 481, "Sessions last at most 8 hours."],
+  ])("a session %s is refused with 400 and a clear message", async (_case, minutes, error) => {
     const cookie = await providerCookie(freshRoom());
 
-    const res = await postJson("/api/provider/invites", { start: Date.now() + MINUTE, minutes: 30, ...override }, { Cookie: cookie });
+    const res = await postJson("/api/provider/invites", { start: Date.now() + MINUTE, minutes }, { Cookie: cookie });
 
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error });
@@ -112,13 +135,13 @@ describe("inspecting a link", () => {
     ["expired, after the end", -40 * MINUTE, 30, "expired"],
   ])("a link is %s", async (_case, startIn, minutes, state) => {
     const room = freshRoom();
-    const token = await invite(room, startIn, minutes, "Check-up");
+    const token = await invite(room, startIn, minutes);
 
     const res = await inspect(token);
 
     expect(res.status).toBe(200);
     const body = await res.json<{ start: number; end: number; now: number }>();
-    expect(body).toEqual({ room, start: expect.any(Number), end: expect.any(Number), label: "Check-up", state, now: expect.any(Number) });
+    expect(body).toEqual({ room, start: expect.any(Number), end: expect.any(Number), state, now: expect.any(Number) });
     expect(body.end - body.start).toBe(minutes * MINUTE);
     expect(Math.abs(body.now - Date.now())).toBeLessThan(5_000);
   });

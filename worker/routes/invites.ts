@@ -11,10 +11,10 @@ const MINUTE = 60_000;
 /** A scheduled link can be opened this long before its start, to wait for it. */
 const EARLY_JOIN = 5 * MINUTE;
 
+/** A time window only: the patient's label stays on the provider's dashboard, out of the link. */
 const NewInvite = v.object({
   start: v.pipe(v.number("Choose a start time."), v.integer(), v.minValue(0)),
   minutes: v.pipe(v.number("Choose a duration."), v.integer(), v.minValue(5, "Sessions last at least 5 minutes."), v.maxValue(480, "Sessions last at most 8 hours.")),
-  label: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(60, "Please use at most 60 characters for the label."))),
 });
 
 type Window = "early" | "open" | "expired";
@@ -36,18 +36,18 @@ export const inviteRoutes = new Hono<{ Bindings: Env }>()
     jsonBody(NewInvite),
     async (c) => {
       const provider = (await providerFromCookie(c))!;
-      const { start, minutes, label } = c.req.valid("json");
+      const { start, minutes } = c.req.valid("json");
       const end = start + minutes * MINUTE;
       if (end < Date.now()) return c.json({ error: "That time window is already over. Choose a later start." }, 400);
-      const token = await signInvite(c.env.SESSION_SECRET, provider.room, randomId(), start, end, label || undefined);
-      return c.json({ link: `${new URL(c.req.url).origin}/join#t=${token}`, start, end, label: label || undefined });
+      const token = await signInvite(c.env.SESSION_SECRET, provider.room, randomId(), start, end);
+      return c.json({ link: `${new URL(c.req.url).origin}/join#t=${token}`, start, end });
     },
   )
   .post("/invites/inspect", async (c) => {
     const invite = await inviteFrom(c);
     if (!invite) return c.json({ error: "This session link is not valid. Please ask your clinic for a new one." }, 401);
-    const { room, start, end, label } = invite;
-    return c.json({ room, start, end, label, state: windowOf(invite, Date.now()), now: Date.now() });
+    const { room, start, end } = invite;
+    return c.json({ room, start, end, state: windowOf(invite, Date.now()), now: Date.now() });
   })
   .post("/invites/join", jsonBody(v.object({ name: DisplayName })), async (c) => {
     const invite = await inviteFrom(c);
