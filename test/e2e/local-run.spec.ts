@@ -2,7 +2,7 @@ import { statSync } from "node:fs";
 import { join, sep } from "node:path";
 import { expect, test, type Browser } from "@playwright/test";
 import { ownEntries, startLocalCopy, type LocalRun } from "../harness/npm-start";
-import { SECRET, chatWithCanaryOn, closeAndLeave, downloadChat, fileHolds, filesUnder, newCanary } from "./fixtures";
+import { SECRET, chatWithCanaryOn, closeAndLeave, downloadChat, fileHolds, filesUnder, newCanary, signInProvider } from "./fixtures";
 
 // One `npm start` for the tests below, in order: it builds and boots workerd,
 // and every request passes through Vite's preview server, so allow more time.
@@ -20,6 +20,22 @@ const pagesOnRun = (browser: Browser) => Promise.all([0, 1].map(async () => (awa
 
 /** Every file the local run may have written: the project copy (its own files), its TMPDIR and its config folder. */
 const writtenByRun = () => [...ownEntries(run.project).flatMap((e) => (statSync(e).isDirectory() ? filesUnder(e) : [e])), ...filesUnder(run.tmp), ...filesUnder(run.config)];
+
+test("npm start prints a provider link that works, is valid for 12 hours at most, and says it is a credential", async ({ browser }) => {
+  const banner = run.output();
+  const link = banner.match(/http:\/\/localhost:\d+\/provider#k=\S+/)?.[0];
+  expect(link, banner).toBeDefined();
+  const claims = JSON.parse(Buffer.from(link!.split("#k=")[1]!.split(".")[1]!, "base64url").toString("utf8")) as { iat: number; exp: number };
+  expect(claims.exp - claims.iat).toBeLessThanOrEqual(12 * 3600);
+  expect(claims.exp * 1000 - Date.now()).toBeGreaterThan(11 * 3_600_000);
+  expect(banner).toMatch(/credential/i);
+  expect(banner).toContain("12 hours");
+
+  const [page] = await pagesOnRun(browser);
+  await signInProvider(page, link!);
+  await expect(page.getByRole("heading", { name: "Waiting room demo" })).toBeVisible();
+  await page.context().close();
+});
 
 test("while npm start serves a whole chat, nothing it writes to disk holds the room, the names or the text, and its built secret is private", async ({ browser }) => {
   const canary = newCanary();
