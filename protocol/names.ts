@@ -1,14 +1,19 @@
+/**
+ * Display names as the server takes them: the valibot schema for check-in and
+ * scheduled joins, built on the rules in `name-rules.ts` (re-exported here),
+ * which the pages and the provider-link script use as they are.
+ */
 import * as v from "valibot";
+import { NAME_MESSAGES, displayNameProblem } from "./name-rules.ts";
 
-const NAME_MIN = 2;
-const NAME_MAX = 60;
+export * from "./name-rules.ts";
 
-/** A display name: trimmed, 2–60 characters, no control characters. */
+/** A display name: trimmed, 2–60 characters, visible, no control, invisible or text-direction characters. */
 export const DisplayName = v.pipe(
-  v.optional(v.string("Please enter your name."), ""),
+  v.optional(v.string(NAME_MESSAGES.missing), ""),
   v.trim(),
-  v.minLength(NAME_MIN, `Please enter at least ${NAME_MIN} characters.`),
-  v.maxLength(NAME_MAX, `Please use at most ${NAME_MAX} characters.`),
-  // eslint-disable-next-line no-control-regex
-  v.regex(/^[^\u0000-\u001f\u007f]*$/, "Please use letters, numbers and punctuation only."),
+  v.rawCheck(({ dataset, addIssue }) => {
+    const problem = dataset.typed ? displayNameProblem(dataset.value) : null;
+    if (problem) addIssue({ message: problem });
+  }),
 );

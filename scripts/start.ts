@@ -5,6 +5,8 @@
  * No Cloudflare account and no network needed: Vite's Cloudflare plugin runs the
  * Worker and its Durable Objects in a local workerd, keeping no state on disk.
  * Prints the demo room's patient URL and a provider link once the server answers.
+ * That link is a credential and ends up in terminal scrollback and logs, so it
+ * is short-lived (DEMO_LINK_HOURS) and the banner says what it is.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, realpathSync } from "node:fs";
@@ -18,6 +20,8 @@ import { DEV_VARS_PATH, REPO_ROOT, SECRET_KEY, ensureDevSecret } from "./lib/sec
 
 const DEMO_ROOM = "demo";
 const DEMO_PROVIDER = "Demo Provider";
+/** How long the printed provider link lets anyone holding it sign in. */
+const DEMO_LINK_HOURS = 12;
 /** How long to wait for the server to answer before printing the banner anyway. */
 const READY_TIMEOUT_MS = 180_000;
 /** After forwarding a stop signal, how long the child gets before SIGKILL. */
@@ -238,12 +242,13 @@ async function main(): Promise<number> {
   }
   if (state === "timeout") warn(`${origin} did not answer within ${READY_TIMEOUT_MS / 1000}s; the links below may not work yet.`);
 
-  const providerUrl = await providerLink({ secret, room: DEMO_ROOM, name: DEMO_PROVIDER, baseUrl: origin });
+  const providerUrl = await providerLink({ secret, room: DEMO_ROOM, name: DEMO_PROVIDER, baseUrl: origin, days: DEMO_LINK_HOURS / 24 });
   log();
   log(`  queue-chat is running at ${origin}/  (${dev ? "Vite dev server with hot reload" : "production build on workerd"})`);
   log();
   log(`  Patient waiting room:   ${origin}/r/${DEMO_ROOM}`);
-  log(`  Provider dashboard for "${DEMO_PROVIDER}" (private, do not share):`);
+  log(`  Provider dashboard for "${DEMO_PROVIDER}": this link is a credential, valid for ${DEMO_LINK_HOURS} hours.`);
+  log("  Anyone who has it can sign in as this provider: do not share it or paste it anywhere.");
   log(`    ${providerUrl}`);
   log();
   log(`  Another provider link:  npm run --silent provider-link -- <room> "<Provider name>"`);

@@ -1,7 +1,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { useLocation } from "preact-iso";
-import { LIMITS } from "../../protocol/wire";
+import { displayNameProblem } from "../../protocol/name-rules";
 import { api } from "../lib/http";
 import { RetentionNotice } from "../ui/RetentionNotice";
 
@@ -9,7 +9,6 @@ interface Invite {
   room: string;
   start: number;
   end: number;
-  label?: string;
   state: "early" | "open" | "expired";
   now: number;
 }
@@ -32,7 +31,6 @@ export default function JoinPage() {
     const res = await api<Invite>("/api/invites/inspect", { method: "POST", headers: { Authorization: `Bearer ${token}` } });
     if (!res.ok) return void (error.value = res.error);
     invite.value = res.data;
-    if (!name.value && res.data.label) name.value = res.data.label;
   };
   useEffect(() => {
     document.title = "Text-only session";
@@ -64,10 +62,8 @@ export default function JoinPage() {
           onSubmit={async (e) => {
             e.preventDefault();
             const n = name.value.trim();
-            if (n.length < LIMITS.nameMin || n.length > LIMITS.nameMax) {
-              error.value = `Please enter your name (${LIMITS.nameMin} to ${LIMITS.nameMax} characters).`;
-              return;
-            }
+            const problem = displayNameProblem(n);
+            if (problem) return void (error.value = problem);
             busy.value = true;
             const res = await api<{ room: string }>("/api/invites/join", { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify({ name: n }) });
             busy.value = false;

@@ -9,7 +9,11 @@
  *   followed by "[Role] name: " (message) or "* " (event);
  * - a message's further lines are indented with 4 spaces, so no line of a
  *   message can pass for another sender or an event;
- * - names, room and session are always kept on one line.
+ * - names, room and session are always kept on one line;
+ * - no tabs: each becomes four spaces. A spreadsheet that opens the file as
+ *   tab-separated values then finds one cell per line, and every line starts
+ *   with a timestamp, a fixed label or indentation: never with `=`, `+`, `-`,
+ *   `@`, a tab or a CR, which spreadsheets run as a formula.
  */
 
 export type TranscriptRole = "Host" | "Staff" | "Patient" | "Guest";
@@ -46,6 +50,7 @@ export const CONSENT = "Downloading this chat implies permission from all partic
 const TITLE = "queue-chat chat history";
 const INDENT = "    ";
 const REPLACEMENT = "\uFFFD";
+const TAB_G = /\t/g;
 
 /** CRLF, lone CR, LF, VT, FF, NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR. */
 const LINE_BREAK = /\r\n|[\n\v\f\r\u0085\u2028\u2029]/;
@@ -126,7 +131,7 @@ function isolateName(name: string): string {
   return STRONG_RTL.test(name) || BIDI_CONTROL.test(name) ? FSI + name + PDI : name;
 }
 
-/** Message/event text: line breaks normalised and split, other controls replaced. */
+/** Message/event text: line breaks normalised and split, tabs widened, other controls replaced. */
 function textLines(text: string): string[] {
   return clean(text).split(LINE_BREAK);
 }
@@ -137,7 +142,7 @@ function oneLine(s: string): string {
 }
 
 function clean(s: string): string {
-  return s.replace(CONTROL_G, REPLACEMENT).replace(LONE_SURROGATE_G, REPLACEMENT);
+  return s.replace(CONTROL_G, REPLACEMENT).replace(LONE_SURROGATE_G, REPLACEMENT).replace(TAB_G, INDENT);
 }
 
 function pad(n: number, width = 2): string {

@@ -86,7 +86,7 @@ function Waiting({ model }: { model: PatientModel }) {
     <>
       {!inSession && (
         <section class="card" aria-labelledby="waiting-heading">
-          <h2 id="waiting-heading">You are checked in, {me.name}</h2>
+          <h2 id="waiting-heading">You are checked in, <bdi>{me.name}</bdi></h2>
           <p role="status">
             You are waiting. {model.staffOnline.value ? "Your provider is online and will be with you shortly." : "Your provider is not online yet. They will see your messages when they are."}
           </p>

@@ -1,5 +1,6 @@
 import { batch, computed, signal } from "@preact/signals";
-import { CLOSE, LIMITS } from "../../protocol/wire";
+import { displayNameProblem } from "../../protocol/name-rules";
+import { CLOSE } from "../../protocol/wire";
 import { connect, type Connection } from "../lib/connection";
 import { api } from "../lib/http";
 import { syncClock } from "../lib/time";
@@ -140,10 +141,8 @@ export function createPatientModel(room: string) {
 
     async checkIn(rawName: string) {
       const name = rawName.trim();
-      if (name.length < LIMITS.nameMin || name.length > LIMITS.nameMax) {
-        checkInError.value = `Please enter your name (${LIMITS.nameMin} to ${LIMITS.nameMax} characters).`;
-        return;
-      }
+      const problem = displayNameProblem(name);
+      if (problem) return void (checkInError.value = problem);
       busy.value = true;
       checkInError.value = null;
       const res = await api<Me>(`/api/rooms/${room}/check-in`, { method: "POST", body: JSON.stringify({ name }) });

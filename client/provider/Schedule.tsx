@@ -5,7 +5,6 @@ interface Created {
   link: string;
   start: number;
   end: number;
-  label?: string;
 }
 
 /** A `datetime-local` value for now, rounded up to the next 5 minutes. */
@@ -23,7 +22,8 @@ export function Schedule() {
   const start = useSignal(soon());
   const minutes = useSignal("30");
   const label = useSignal("");
-  const created = useSignal<Created | null>(null);
+  /** The label is the provider's own note: it never leaves this page, so it is not in the link. */
+  const created = useSignal<(Created & { label: string }) | null>(null);
   const error = useSignal<string | null>(null);
   const copied = useSignal(false);
 
@@ -36,11 +36,8 @@ export function Schedule() {
         copied.value = false;
         const at = new Date(start.value).getTime();
         if (Number.isNaN(at)) return void (error.value = "Choose a start date and time.");
-        const res = await api<Created>("/api/provider/invites", {
-          method: "POST",
-          body: JSON.stringify({ start: at, minutes: Number(minutes.value), ...(label.value.trim() ? { label: label.value.trim() } : {}) }),
-        });
-        if (res.ok) created.value = res.data;
+        const res = await api<Created>("/api/provider/invites", { method: "POST", body: JSON.stringify({ start: at, minutes: Number(minutes.value) }) });
+        if (res.ok) created.value = { ...res.data, label: label.value.trim() };
         else error.value = res.error;
       }}
     >
@@ -66,7 +63,7 @@ export function Schedule() {
           <p>
             Link for {new Date(created.value.start).toLocaleString([], { dateStyle: "medium", timeStyle: "short" })} to{" "}
             {new Date(created.value.end).toLocaleTimeString([], { timeStyle: "short" })}
-            {created.value.label ? ` (${created.value.label})` : ""}. Send it to the patient privately.
+            {created.value.label && <> (<bdi>{created.value.label}</bdi>)</>}. Send it to the patient privately.
           </p>
           <label for="schedule-link">Session link</label>
           <input id="schedule-link" readOnly value={created.value.link} onFocus={(e) => e.currentTarget.select()} />

@@ -1,4 +1,5 @@
 import { batch, computed, effect, signal } from "@preact/signals";
+import { isolateName } from "../../protocol/name-rules";
 import { CLOSE, isStaff, type StaffRole } from "../../protocol/wire";
 import { connect, type Connection } from "../lib/connection";
 import { newClientId } from "../lib/ids";
@@ -144,7 +145,8 @@ export function createProviderModel(session: ProviderSession, onSignedOut: (mess
     // What the box shows, its log announces.
     if (!inView) announce(`${what}.`);
     if (prefs.sound.value) chime();
-    if (prefs.desktop.value) desktopNotify(what);
+    // The desktop notification names the sender, isolated so an odd name cannot reorder it; never the text.
+    if (prefs.desktop.value) desktopNotify(`New message from ${isolateName(from)}${conv.kind.value === "group" ? ` in ${isolateName(title(conv))}` : ""}`);
   }
 
   /** Erases a patient's conversation as a close does; staff chats are only put away. */

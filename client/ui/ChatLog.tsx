@@ -27,11 +27,12 @@ export function ChatLog({ lines, label, empty }: { lines: LogLine[]; label: stri
         line.from ? (
           <li key={line.key} class={line.from.self ? "msg self" : "msg"}>
             <span class="meta">
-              <span class="who">{line.from.self ? "You" : line.from.name}</span>
+              <bdi class="who">{line.from.self ? "You" : line.from.name}</bdi>
               {line.time !== undefined && <time dateTime={new Date(line.time).toISOString()}> · {clockTime(line.time)}</time>}
               {line.pending && <span class="pending"> · sending…</span>}
             </span>
-            <span class="text">
+            {/* dir="auto" isolates the text: whatever it holds, it cannot reorder what is around it. */}
+            <span class="text" dir="auto">
               <Linkified text={line.text} />
             </span>
             {line.failed && (

@@ -3,10 +3,10 @@
  * The token rides in the URL fragment, so it never reaches a server log.
  */
 import * as v from "valibot";
+import { NAME_MAX, nameCharactersProblem } from "../../protocol/name-rules.ts";
 import { PROVIDER_LINK_TTL, RoomId, signStaffLink, type StaffRole } from "../../worker/tokens.ts";
 
 export const DEFAULT_PORT = 8787;
-export const NAME_MAX = 60;
 export const DEFAULT_DAYS = PROVIDER_LINK_TTL / 86400;
 
 export interface ProviderLinkOptions {
@@ -65,16 +65,18 @@ export function validateRoom(room: string): string {
   return room;
 }
 
-/** Trims the name and checks it: 1-60 characters, no control characters (they could forge log lines). */
+/**
+ * Trims the name and checks it: 1-60 characters, and the characters every
+ * display name must have (protocol/names.ts): visible, no control, invisible
+ * or text-direction characters, which could forge lines or reorder the page.
+ */
 export function validateName(name: string): string {
   const trimmed = name.trim();
   if (trimmed.length < 1 || trimmed.length > NAME_MAX) {
     throw new UsageError(`Invalid provider name: it must be 1-${NAME_MAX} characters (got ${trimmed.length}).`);
   }
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(trimmed)) {
-    throw new UsageError("Invalid provider name: it must not contain line breaks or other control characters.");
-  }
+  const problem = nameCharactersProblem(trimmed);
+  if (problem) throw new UsageError(`Invalid provider name. ${problem}`);
   return trimmed;
 }
 

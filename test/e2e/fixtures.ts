@@ -152,9 +152,18 @@ export async function closeAndLeave({ box, patient }: { box: Locator; patient: P
 export const filesUnder = (dir: string): string[] =>
   existsSync(dir) ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)) : [];
 
-/** Whether the file holds `text` as UTF-8 or as UTF-16 (as SQLite, LevelDB or V8 may keep it). */
+/**
+ * Whether the file holds `text` as UTF-8 or as UTF-16 (as SQLite, LevelDB or V8 may keep it).
+ * A file a running server removed since it was listed (SQLite's -shm and -wal) holds nothing.
+ */
 export const fileHolds = (file: string, text: string): boolean => {
-  const bytes = readFileSync(file);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return false;
+    throw err;
+  }
   return bytes.includes(Buffer.from(text, "utf8")) || bytes.includes(Buffer.from(text, "utf16le"));
 };
 

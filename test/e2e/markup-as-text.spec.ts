@@ -117,10 +117,10 @@ test("names and messages that look like HTML, scripts or links show as plain tex
   expect(dialogs).toEqual([]);
   await expect(alice).toHaveTitle("Waiting room");
   await expect(provider).toHaveTitle("(1) Patient queue");
-  // A notification names the sender, as text, and never shows the message.
+  // A notification names the sender, as text isolated from the words around it, and never shows the message.
   expect(await provider.evaluate(() => window.__notifications)).toEqual([
-    ...FROM_ALICE.map(() => ({ title: `New message from ${ALICE}`, body: "Open the dashboard to read it." })),
-    { title: `New message from ${BOB}`, body: "Open the dashboard to read it." },
+    ...FROM_ALICE.map(() => ({ title: `New message from \u2068${ALICE}\u2069`, body: "Open the dashboard to read it." })),
+    { title: `New message from \u2068${BOB}\u2069`, body: "Open the dashboard to read it." },
   ]);
 });
 

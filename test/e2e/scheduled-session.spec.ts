@@ -22,6 +22,24 @@ test("a forged scheduled link is refused", async ({ page }) => {
   await expect(page.getByRole("alert")).toContainText("not valid");
 });
 
+/** What anyone holding a link can read from it: the token's payload, base64url-decoded (no secret needed). */
+const readableFrom = (link: string): string => Buffer.from(link.split("#t=")[1]!.split(".")[1]!, "base64url").toString("utf8");
+
+test("the patient's label stays on the provider's dashboard: the link holds no label or name, and the join page does not fill one in", async ({ browser }) => {
+  const room = newRoom();
+  const provider = await openProvider(browser, room);
+  await provider.getByRole("button", { name: "Create link" }).click();
+  await expect(provider.getByRole("status").filter({ hasText: "Link for" })).toContainText("(Grace H.)");
+  const link = await provider.getByRole("textbox", { name: "Session link" }).inputValue();
+  expect(JSON.parse(readableFrom(link))).toEqual({ role: "invite", room, sid: expect.any(String), start: expect.any(Number), end: expect.any(Number) });
+  expect(readableFrom(link)).not.toContain("Grace");
+
+  const patient = await (await browser.newContext()).newPage();
+  await patient.goto(link);
+  await expect(patient.getByRole("button", { name: "Join session" })).toBeVisible();
+  await expect(patient.getByRole("textbox", { name: "Your name" })).toHaveValue("");
+});
+
 test("during its window the patient joins, and the provider's dashboard shows the session", async ({ browser }) => {
   const room = newRoom();
   const provider = await openProvider(browser, room);

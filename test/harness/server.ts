@@ -54,6 +54,12 @@ export async function startServer({ port, vars = {}, onLog, persistTo }: ServerO
     ...(persistTo ? { resourcePersistencePath: persistTo } : {}),
     // Never fetch the request.cf object from the internet.
     cf: false,
+    // No local tracing (a store of request URLs and log lines) and no local
+    // explorer (which writes each Durable Object's name, the room id, into
+    // its storage): off by default in Miniflare, on by default in the Vite
+    // plugin, so said here too.
+    unsafeObservability: false,
+    unsafeLocalExplorer: false,
     workers: [
       {
     name: "queue-chat",

@@ -2,6 +2,9 @@ import { describe, expect, it } from "vitest";
 import { STAFF_SESSION_TTL, staffId } from "../../worker/tokens";
 import { api, checkIn, freshRoom, postJson, signIn, staffCookie, staffLink } from "./helpers";
 
+const INVISIBLE = "Please remove invisible or text-direction characters from your name.";
+const BLANK = "Your name cannot be only spaces or invisible characters.";
+
 describe("patient check-in", () => {
   it("a patient checks in with a name and gets an HttpOnly session cookie scoped to the room", async () => {
     const room = freshRoom();
@@ -29,6 +32,16 @@ describe("patient check-in", () => {
     ["blank", "     ", "Please enter at least 2 characters."],
     ["too long", "x".repeat(61), "Please use at most 60 characters."],
     ["with control characters", "Ana\u0007Lima", "Please use letters, numbers and punctuation only."],
+    ["with a C1 control character", "Ana\u0085Lima", INVISIBLE],
+    ["with a line separator", "Ana\u2028Lima", INVISIBLE],
+    ["with a right-to-left override", "Ana \u202Eamil", INVISIBLE],
+    ["with a directional isolate", "\u2067Ana\u2069 Lima", INVISIBLE],
+    ["with a zero-width space", "Ana\u200BLima", INVISIBLE],
+    ["only zero-width characters", "\u200B\u200C\u200D\u2060\uFEFF\u200B", INVISIBLE],
+    ["only joiners", "\u200C\u200D\u200C", BLANK],
+    ["only combining marks", "\u0301\u0308\u0327", BLANK],
+    ["only a Hangul filler", "\u3164\u3164", BLANK],
+    ["with a lone surrogate", "Ana\uD800Lima", INVISIBLE],
   ])("a name that is %s is refused with 400 and a clear error", async (_case, name, error) => {
     const res = await postJson(`/api/rooms/${freshRoom()}/check-in`, { name });
 
@@ -36,6 +49,16 @@ describe("patient check-in", () => {
     expect(await res.json()).toEqual({ error });
     expect(res.headers.getSetCookie()).toEqual([]);
   });
+
+  it.each(["José Núñez-O'Brien", "محمد علي", "אבי כהן", "김민준", "Zoë 👩‍⚕️", "می‌خواهم", "Dr. Ng (2)"])(
+    "a name in any script, with accents, emoji and joiners, is accepted: %s",
+    async (name) => {
+      const res = await postJson(`/api/rooms/${freshRoom()}/check-in`, { name });
+
+      expect(res.status).toBe(200);
+      expect((await res.json<{ name: string }>()).name).toBe(name);
+    },
+  );
 
   it("a name of exactly 60 characters is accepted", async () => {
     const res = await postJson(`/api/rooms/${freshRoom()}/check-in`, { name: "y".repeat(60) });

@@ -14,6 +14,12 @@ function invite(room: string, startIn: number, minutes = 30): Promise<string> {
   return signInvite(env.SESSION_SECRET, room, crypto.randomUUID(), start, start + minutes * MINUTE);
 }
 
+/** What anyone holding a link can read from it: the token's payload, base64url-decoded (no secret needed). */
+function readableFrom(link: string): Record<string, unknown> {
+  const payload = link.split("#t=")[1]!.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/");
+  return JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(payload), (c) => c.charCodeAt(0))));
+}
+
 /** A patient's token, as check-in makes it. */
 const patientToken = (room: string) => signPatient(env.SESSION_SECRET, { room, id: randomId(), c: randomId(), name: "Ana Lima", checkedInAt: Date.now() });
 
@@ -36,6 +42,24 @@ describe("creating a scheduled session link", () => {
     const inspected = await inspect(token);
     expect(inspected.status).toBe(200);
     expect(await inspected.json()).toMatchObject({ room, start, end: start + 45 * MINUTE, state: "early" });
+  });
+
+  it("a link holds no label and no name: decoded, it carries only the room, the session and the window", async () => {
+    const room = freshRoom();
+    const cookie = await staffCookie(room, "Dr. Rivera");
+    const start = Date.now() + 60 * MINUTE;
+
+    // A label, as the dashboard used to send it: the patient's name.
+    const res = await postJson("/api/provider/invites", { start, minutes: 30, label: "Grace Hopper" }, { Cookie: cookie });
+
+    expect(res.status).toBe(200);
+    const answer = await res.text();
+    const { link } = JSON.parse(answer) as { link: string };
+    const readable = readableFrom(link);
+    expect(Object.keys(readable).sort()).toEqual(["end", "kind", "room", "sid", "start"]);
+    expect(readable).toMatchObject({ kind: "invite", room, start, end: start + 30 * MINUTE });
+    const answers = JSON.stringify([readable, answer, await (await inspect(link.split("#t=")[1]!)).json()]);
+    for (const personal of ["Grace", "Hopper", "Rivera", "label"]) expect(answers).not.toContain(personal);
   });
 
   it("every link is for a different session", async () => {
@@ -241,6 +265,8 @@ describe("joining through a link", () => {
     ["blank", "    "],
     ["too long", "x".repeat(61)],
     ["with control characters", "Ana\u0007Lima"],
+    ["with a right-to-left override", "Ana \u202Eamil"],
+    ["only zero-width characters", "\u200B\u200B\u2060"],
     ["missing", undefined],
   ])("a name that is %s is refused with 400 and a clear message", async (_case, name) => {
     const room = freshRoom();

@@ -11,6 +11,7 @@ const MINUTE = 60_000;
 /** A scheduled link can be opened this long before its start, to wait for it. */
 const EARLY_JOIN = 5 * MINUTE;
 
+/** A time window only: the patient's label stays on the provider's dashboard, out of the link. */
 const NewInvite = v.object({
   start: v.pipe(v.number("Choose a start time."), v.integer(), v.minValue(0)),
   minutes: v.pipe(v.number("Choose a duration."), v.integer(), v.minValue(5, "Sessions last at least 5 minutes."), v.maxValue(480, "Sessions last at most 8 hours.")),

@@ -188,7 +188,7 @@ describe("multi-line messages", () => {
 
 describe("text and names are kept exactly", () => {
   it("keeps unicode and emoji", () => {
-    const text = "Grüße 👋🏽 — 日本語, 👨‍👩‍👧‍👦, e\u0301, 𝔘𝔫𝔦𝔠𝔬𝔡𝔢, tab\there";
+    const text = "Grüße 👋🏽 — 日本語, 👨‍👩‍👧‍👦, e\u0301, 𝔘𝔫𝔦𝔠𝔬𝔡𝔢";
     const out = formatTranscript(input([msg(text, 3, "Patient", "Zoë 🌸")]));
     expect(body(out)).toEqual([`2026-11-21T14:03:00-05:00 [Patient] Zoë 🌸: ${text}`]);
   });
@@ -246,12 +246,12 @@ describe("text and names are kept exactly", () => {
     expect(body(out)).toEqual([`2026-11-21T14:03:00-05:00 [Patient] \u2068${name}\u2069: hi`]);
   });
 
-  it("replaces control characters (except tab) with U+FFFD in text and names", () => {
+  it("replaces control characters with U+FFFD in text and names, and tabs with four spaces", () => {
     const out = formatTranscript(
       input([msg("bell\u0007 nul\u0000 esc\u001b[31m del\u007f csi\u009b tab\tok", 3, "Patient", "Al\u0000ice\u001b")]),
     );
     expect(body(out)).toEqual([
-      "2026-11-21T14:03:00-05:00 [Patient] Al\uFFFDice\uFFFD: bell\uFFFD nul\uFFFD esc\uFFFD[31m del\uFFFD csi\uFFFD tab\tok",
+      "2026-11-21T14:03:00-05:00 [Patient] Al\uFFFDice\uFFFD: bell\uFFFD nul\uFFFD esc\uFFFD[31m del\uFFFD csi\uFFFD tab    ok",
     ]);
     // eslint-disable-next-line no-control-regex
     expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
@@ -260,6 +260,35 @@ describe("text and names are kept exactly", () => {
   it("replaces unpaired surrogates, which UTF-8 cannot carry", () => {
     const out = formatTranscript(input([msg("a\uD800b\uDC00c 😀")]));
     expect(body(out)).toEqual(["2026-11-21T14:03:00-05:00 [Patient] Alice: a\uFFFDb\uFFFDc 😀"]);
+  });
+});
+
+describe("opened in a spreadsheet", () => {
+  /** Cells a spreadsheet would run as a formula (or that start with a tab or CR that hides one). */
+  const FORMULA_START = /^[=+\-@\t\r]/;
+
+  it("as tab-separated values, every line is one cell and none starts like a formula", () => {
+    const payloads = ["=HYPERLINK(\"https://evil.example\",\"Open\")", "+SUM(A1:A9)", "-2+3", "@cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"];
+    const out = formatTranscript(
+      input(
+        [
+          msg(payloads.join("\t"), 3, "Patient", "Ali\tce"),
+          msg(payloads.join("\n"), 4, "Host", "Dr.\t=Smith"),
+          { kind: "event", time: at(5), text: "\t=1+1 left" },
+        ],
+        { room: "demo\t=1", session: "\t+x", participants: [{ role: "Patient", name: "\t@Ali" }] },
+      ),
+    );
+
+    expect(out).not.toContain("\t");
+    for (const line of out.split("\n")) {
+      for (const cell of line.split("\t")) expect(cell, line).not.toMatch(FORMULA_START);
+    }
+    // The text is all still there, each tab widened to four spaces.
+    expect(body(out).slice(0, 2)).toEqual([
+      `2026-11-21T14:03:00-05:00 [Patient] Ali    ce: =HYPERLINK("https://evil.example","Open")    +SUM(A1:A9)    -2+3    @cmd|' /C calc'!A0        =1+1    `,
+      "    =1+1",
+    ]);
   });
 });
 
