@@ -1,6 +1,6 @@
-import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { defineConfig } from "@playwright/test";
+import { CHROMIUM_ARGS, findChromium, missingChromium } from "./test/harness/chromium.ts";
 
 const port = Number(process.env.E2E_PORT ?? 8799);
 export const baseURL = `http://127.0.0.1:${port}`;
@@ -14,7 +14,12 @@ export const serverLogFile = resolve(import.meta.dirname, "test-results/server.l
 export const serverStateDir = resolve(import.meta.dirname, "test-results/server-state");
 
 // Playwright cannot download its own browser here: use the system Chromium.
-const executablePath = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
+const executablePath = findChromium();
+if (!executablePath) {
+  // One line instead of Playwright's advice to download a browser.
+  process.stderr.write(`${missingChromium()}\n`);
+  process.exit(1);
+}
 
 export default defineConfig({
   testDir: "test/e2e",
@@ -29,7 +34,7 @@ export default defineConfig({
     acceptDownloads: true,
     launchOptions: {
       executablePath,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      args: CHROMIUM_ARGS,
     },
   },
   webServer: {

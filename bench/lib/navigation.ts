@@ -1,6 +1,6 @@
 /** Navigation to an interactive patient page in headless Chromium, cold cache. */
-import { existsSync } from "node:fs";
 import { chromium } from "@playwright/test";
+import { CHROMIUM_ARGS, findChromium, missingChromium } from "../../test/harness/chromium.ts";
 import { median } from "./stats.ts";
 
 export interface Navigation {
@@ -9,9 +9,6 @@ export interface Navigation {
   medianMs: number;
   browser: string;
 }
-
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
 /**
  * Runs before any page script: records `performance.now()` (ms since
@@ -38,8 +35,9 @@ function markInteractive(): void {
 
 /** One warm-up run (not counted), then `runs` runs, each in a new browser context. */
 export async function navigation(url: string, runs: number): Promise<Navigation> {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (apt-get install chromium); this figure is skipped`);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error(`${missingChromium("this figure")} It is skipped.`);
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   try {
     const runsMs: number[] = [];
     for (let i = 0; i <= runs; i++) {
