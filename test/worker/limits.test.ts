@@ -4,7 +4,7 @@
  * person may have a few pages open at once. Nobody else is disturbed.
  */
 import { afterEach, expect, it } from "vitest";
-import { CLOSE, LIMITS } from "../../protocol/wire";
+import { CLOSE, LIMITS, PROTOCOL_VERSION } from "../../protocol/wire";
 import { closeAllSockets, connect, freshRoom, joinAsPatient, joinAsStaff, type Socket } from "./helpers";
 
 afterEach(closeAllSockets);
@@ -60,6 +60,8 @@ it(`a person may have ${LIMITS.pagesPerPerson} pages open: one more is closed wi
   }
 
   const oneTooMany = await connect(room, ana.patient.cookie);
+  // Pages are counted when they say hello (a socket lost without a close must not lock anyone out).
+  oneTooMany.send({ type: "hello", v: PROTOCOL_VERSION, page: "one-too-many" });
 
   expect((await oneTooMany.waitForClose()).code).toBe(CLOSE.tooManyPages);
   pages.at(-1)!.send({ type: "send", c: ana.patient.c, cid: "a1", text: "Which tab is this?" });

@@ -219,15 +219,18 @@ describe("a reset in the middle of a conversation", () => {
     await patientRejoins(room, ana.patient, resume.ana, held.ana);
     await patientRejoins(room, bo.patient, resume.bo, held.bo);
 
-    const later = await joinAsStaff(room, { cookie, resume: { pass: host.welcome.pass, epoch: host.welcome.epoch, n: 0 } });
-    await later.socket.settle();
     await host.socket.settle();
-
-    expect(texts(later.socket.copy(ana.patient.c))).toEqual(["Hi, I'm here.", "Welcome, Ana.", "Are you still there?"]);
-    expect(texts(later.socket.copy(bo.patient.c))).toEqual(["Hello from Bo."]);
     // The reconnected dashboard got the message only Ana's page held.
     expect(host.socket.copy(ana.patient.c, hostHeld[0]!.messages).map(record)).toEqual(held.ana.map(record));
     expect(host.socket.of("error")).toEqual([]);
+
+    // The same page, its socket dropped again, resumes from 0 (a page resuming replaces its earlier socket).
+    host.socket.close();
+    const later = await joinAsStaff(room, { cookie, resume: { pass: host.welcome.pass, epoch: host.welcome.epoch, n: 0 } });
+    await later.socket.settle();
+
+    expect(texts(later.socket.copy(ana.patient.c))).toEqual(["Hi, I'm here.", "Welcome, Ana.", "Are you still there?"]);
+    expect(texts(later.socket.copy(bo.patient.c))).toEqual(["Hello from Bo."]);
   });
 
   it("a forged seed is refused with bad_seed and restores nothing of it", async () => {

@@ -38,7 +38,7 @@ function staffOnlyFrames(self: string, other: string, staffMember: string): [obj
     // Another patient's conversation is not theirs to name: the same answer as one that does not exist.
     [{ type: "start_session", c: other }, "recipient_left"],
     [{ type: "end_session", c: other }, "recipient_left"],
-    [{ type: "downloaded", c: other }, "forbidden"],
+    [{ type: "downloaded", c: other }, "recipient_left"],
     [{ type: "downloaded", c: self }, "forbidden"],
     [{ type: "broadcast", cid: "x1", text: "The clinic is closed today, please go home." }, "forbidden"],
     [{ type: "direct", with: staffMember }, "forbidden"],
