@@ -28,10 +28,11 @@ const readableFrom = (link: string): string => Buffer.from(link.split("#t=")[1]!
 test("the patient's label stays on the provider's dashboard: the link holds no label or name, and the join page does not fill one in", async ({ browser }) => {
   const room = newRoom();
   const provider = await openProvider(browser, room);
+  await provider.getByRole("textbox", { name: "Patient label (optional)" }).fill("Grace H.");
   await provider.getByRole("button", { name: "Create link" }).click();
   await expect(provider.getByRole("status").filter({ hasText: "Link for" })).toContainText("(Grace H.)");
   const link = await provider.getByRole("textbox", { name: "Session link" }).inputValue();
-  expect(JSON.parse(readableFrom(link))).toEqual({ role: "invite", room, sid: expect.any(String), start: expect.any(Number), end: expect.any(Number) });
+  expect(JSON.parse(readableFrom(link))).toEqual({ kind: "invite", room, sid: expect.any(String), start: expect.any(Number), end: expect.any(Number) });
   expect(readableFrom(link)).not.toContain("Grace");
 
   const patient = await (await browser.newContext()).newPage();
