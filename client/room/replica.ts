@@ -24,15 +24,18 @@ const SEED_BYTES = 40_000;
 
 /**
  * A conversation as seed frames, split to stay under the frame limit. The
- * first frame carries `extra` (a staff page's queue entry, erase points and
- * signed description), and there is always at least one frame.
+ * first frame carries `extra` (a staff page's queue entry, erase points,
+ * signed description, participant list and access code); tombstones go
+ * along, at most a frame's worth in each; there is always at least one frame.
  */
-export function seedFrames(c: string, messages: readonly ChatMessage[], extra: Pick<Seed, "erased" | "floor" | "patient" | "meta"> = {}): Seed[] {
+export function seedFrames(c: string, messages: readonly ChatMessage[], extra: Pick<Seed, "erased" | "floor" | "patient" | "meta" | "deleted" | "roster" | "code"> = {}): Seed[] {
+  const { deleted = [], ...first } = extra;
   const frames: Seed[] = [];
   let batch: ChatMessage[] = [];
   let bytes = 0;
   const flush = () => {
-    frames.push({ type: "seed", c, messages: batch, ...(frames.length === 0 ? extra : {}) });
+    const graves = deleted.slice(frames.length * LIMITS.seedMessages, (frames.length + 1) * LIMITS.seedMessages);
+    frames.push({ type: "seed", c, messages: batch, ...(frames.length === 0 ? first : {}), ...(graves.length > 0 ? { deleted: graves } : {}) });
     batch = [];
     bytes = 0;
   };
@@ -45,6 +48,7 @@ export function seedFrames(c: string, messages: readonly ChatMessage[], extra: P
     bytes += size;
   }
   if (batch.length > 0 || frames.length === 0) flush();
+  while (frames.length * LIMITS.seedMessages < deleted.length) flush();
   return frames;
 }
 
