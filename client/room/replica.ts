@@ -1,4 +1,4 @@
-import { LIMITS, type ChatMessage, type Seed } from "../../protocol/wire";
+import { LIMITS, type ChatMessage, type Seed, type Tombstone } from "../../protocol/wire";
 
 /**
  * A page's copy of a conversation. The browsers are the replicas: after a
@@ -52,18 +52,27 @@ export function seedFrames(c: string, messages: readonly ChatMessage[], extra: P
   return frames;
 }
 
-export type TimelineItem<E> = { kind: "message"; msg: ChatMessage } | { kind: "event"; event: E };
+export type TimelineItem<E> = { kind: "message"; msg: ChatMessage } | { kind: "event"; event: E } | { kind: "deleted"; tombstone: Tombstone };
 
-/** Messages and events (each placed after the seq it followed) merged in the order they happened. */
-export function interleave<E extends { afterSeq: number }>(messages: readonly ChatMessage[], events: readonly E[]): TimelineItem<E>[] {
+/**
+ * Messages, tombstones of deleted messages (each in its message's place)
+ * and events (each placed after the seq it followed), merged in the order
+ * they happened.
+ */
+export function interleave<E extends { afterSeq: number }>(messages: readonly ChatMessage[], events: readonly E[], tombstones: readonly Tombstone[] = []): TimelineItem<E>[] {
   const queued = [...events];
   const out: TimelineItem<E>[] = [];
   const flush = (upto: number) => {
     while (queued.length > 0 && queued[0].afterSeq <= upto) out.push({ kind: "event", event: queued.shift()! });
   };
-  for (const msg of messages) {
-    flush(msg.seq - 1);
-    out.push({ kind: "message", msg });
+  const items: (TimelineItem<E> & { seq: number })[] = [
+    ...messages.map((msg) => ({ kind: "message" as const, msg, seq: msg.seq })),
+    ...tombstones.map((tombstone) => ({ kind: "deleted" as const, tombstone, seq: tombstone.seq })),
+  ];
+  if (tombstones.length > 0) items.sort((a, b) => a.seq - b.seq);
+  for (const { seq, ...item } of items) {
+    flush(seq - 1);
+    out.push(item as TimelineItem<E>);
   }
   flush(Infinity);
   return out;
