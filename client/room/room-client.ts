@@ -407,6 +407,8 @@ export class RoomClient {
     const conv = this.get(c);
     if (!conv) return null;
     const cid = newClientId();
+    // The message ends this person's typing notice on the other pages: the next keystroke starts a new one.
+    this.typed.delete(c);
     conv.pending.value = [...conv.pending.value, { cid, text }];
     this.out({ type: "send", c, cid, text });
     return cid;

@@ -133,8 +133,11 @@ describe("typing on the pages", () => {
     for (let i = 0; i < 10; i++) grace.client.typing(c);
     vi.advanceTimersByTime(TYPING.sendEveryMs);
     grace.client.typing(c);
-
     expect(sent).toHaveLength(2);
+    // A message ends the notice on the other pages: the next keystroke says so again at once.
+    grace.client.write(c, "Said it");
+    grace.client.typing(c);
+    expect(sent).toHaveLength(3);
   });
 });
 

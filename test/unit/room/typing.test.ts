@@ -83,6 +83,16 @@ describe("typing notices", () => {
     expect(host.of("typing")).toHaveLength(2);
   });
 
+  it("after a message, the writer's next keystroke is told at once: the message ended the notice", () => {
+    const { host, ana } = waiting();
+    ana.send({ type: "typing", c: ana.c });
+    ana.send({ type: "send", c: ana.c, cid: "a1", text: "First line" });
+
+    ana.send({ type: "typing", c: ana.c });
+
+    expect(host.frames.map((f) => f.type).filter((t) => t === "typing" || t === "msg")).toEqual(["typing", "msg", "typing"]);
+  });
+
   it("is never kept: a page that resumes or opens later, or comes back after a reset, is not told", () => {
     const { t, host, ana } = waiting();
     ana.send({ type: "typing", c: ana.c });

@@ -53,6 +53,8 @@ export function post(ctx: RoomContext, conv: Conversation, socket: Socket, cid: 
   const stored: Stored = { ...fields, sig: ctx.sigs.message(conv.id, fields) };
   conv.append(stored);
   ctx.fanout.message(conv, stored);
+  // The message ends their typing notice on every page: the next keystroke starts a new one.
+  author.typedAt?.delete(conv.id);
   if (conv.staffOnly) unarchive(ctx, conv);
   else tookPart(ctx, conv, author);
 }
