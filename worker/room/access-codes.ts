@@ -35,6 +35,8 @@ export const LEASE_MS = 30_000;
  * code found by guessing, or passed around, cannot fill a room.
  */
 export const JOINS_PER_MINUTE = 10;
+/** Sessions of one room with a live code at once: every live code is one more a guess can hit. */
+export const LIVE_CODES_PER_ROOM = 50;
 
 export interface AccessCodesDeps {
   room: string;
@@ -77,6 +79,9 @@ export class AccessCodes {
   /** Asks the directory for a new code for `conv`; the one it had stops working once the new one is there. */
   make(conv: Conversation, failed: (message: string) => void): void {
     const { directory, room, sigs } = this.deps;
+    if (this.held.size >= LIVE_CODES_PER_ROOM && !this.held.has(conv)) {
+      return failed(`This waiting room has ${LIVE_CODES_PER_ROOM} access codes in use. Withdraw one, or end a session, first.`);
+    }
     const until = this.deps.now() + ACCESS_CODE.lifetimeMs;
     const refused = () => failed("No access code could be made just now. Please try again.");
     directory.issue(room, conv.id, until).then((code) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ACCESS_CODE } from "../../../protocol/access-code";
 import { CLOSE, SESSION_LIMITS } from "../../../protocol/wire";
-import { LEASE_MS } from "../../../worker/room/access-codes";
+import { LEASE_MS, LIVE_CODES_PER_ROOM } from "../../../worker/room/access-codes";
 import { RESTORE_WINDOW_MS } from "../../../worker/room/recovery";
 import { Client, settled, setup } from "../../support/fakes";
 import { heldBy, staffRejoins } from "../../support/rejoin";
@@ -135,6 +135,29 @@ describe("limits per room", () => {
     expect(await tryCode(t, code, "198.51.100.99")).toEqual({ ok: false, reason: "too_many" });
     t.clock.advance(60_000);
     expect((await tryCode(t, code, "198.51.100.99")).ok).toBe(true);
+  });
+
+  it(`a room has at most ${LIVE_CODES_PER_ROOM} live codes: each is one more a guess can hit`, async () => {
+    const t = setup({ capacity: LIVE_CODES_PER_ROOM + 5 });
+    const host = t.provider();
+    const patients = Array.from({ length: LIVE_CODES_PER_ROOM + 1 }, (_, i) => t.patient(`Patient ${i}`));
+    // Paced as a host's clicks are: within the room's frame budget.
+    for (const p of patients) {
+      t.clock.advance(250);
+      host.send({ type: "start_session", c: p.c });
+    }
+    for (const p of patients.slice(0, -1)) {
+      t.clock.advance(250);
+      await t.code(host, p.c);
+    }
+
+    host.send({ type: "new_code", c: patients.at(-1)!.c });
+    await settled();
+
+    expect(host.last("error")).toMatchObject({ code: "unavailable", message: expect.stringContaining(`${LIVE_CODES_PER_ROOM} access codes in use`) });
+    expect(t.directory.size).toBe(LIVE_CODES_PER_ROOM);
+    host.send({ type: "withdraw_code", c: patients[0]!.c });
+    expect(await t.code(host, patients.at(-1)!.c)).toMatch(/^\d{9}$/);
   });
 
   it(`a session takes at most ${SESSION_LIMITS.guests} guests at once`, async () => {
