@@ -1,5 +1,5 @@
 import { computed, signal } from "@preact/signals";
-import type { AccessCode, ChatMessage, ConversationKind, ConversationMeta, PatientStatus, QueueEntry, Roster, SessionInfo, Tombstone } from "../../protocol/wire";
+import { TYPING, type AccessCode, type ChatMessage, type ConversationKind, type ConversationMeta, type PatientStatus, type QueueEntry, type Roster, type SessionInfo, type Tombstone } from "../../protocol/wire";
 import { interleave, merge } from "./replica";
 
 /** Where a conversation stands for this page. */
@@ -125,6 +125,20 @@ export class Conversation {
       if (m.role === "guest" && !was) this.eventAt(m.at, `${m.name} joined`);
       if (m.gone && was?.gone !== m.gone) this.eventAt(m.goneAt ?? m.at, m.gone === "removed" ? `${m.name} was removed` : `${m.name} left`);
     }
+  }
+
+  /** "<name> is typing…" for a few seconds, unless they say it again or write. */
+  someoneTyping(id: string, name: string): void {
+    this.typing.value = [...this.typing.value.filter((t) => t.id !== id), { id, name, until: Date.now() + TYPING.showForMs }];
+    setTimeout(() => {
+      const now = Date.now();
+      if (this.typing.value.some((t) => t.until <= now)) this.typing.value = this.typing.value.filter((t) => t.until > now);
+    }, TYPING.showForMs);
+  }
+
+  /** They wrote: no longer typing. */
+  stoppedTyping(id: string): void {
+    if (this.typing.value.some((t) => t.id === id)) this.typing.value = this.typing.value.filter((t) => t.id !== id);
   }
 
   /** Adds a message once, in sequence order; false if it was already here, erased or deleted. */

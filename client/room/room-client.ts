@@ -229,7 +229,7 @@ export class RoomClient {
         return;
       }
       case "typing":
-        return this.someoneTyping(msg);
+        return this.get(msg.c)?.someoneTyping(msg.id, msg.name);
       case "access_code": {
         const conv = this.get(msg.c);
         if (conv) conv.code.value = msg.code;
@@ -240,17 +240,6 @@ export class RoomClient {
     }
   }
 
-  /** "<name> is typing…" for a while, unless they say it again or write. */
-  private someoneTyping(msg: ServerMessageOf<"typing">): void {
-    const conv = this.get(msg.c);
-    if (!conv) return;
-    const until = Date.now() + TYPING.showForMs;
-    conv.typing.value = [...conv.typing.value.filter((t) => t.id !== msg.id), { id: msg.id, name: msg.name, until }];
-    setTimeout(() => {
-      const now = Date.now();
-      if (conv.typing.value.some((t) => t.until <= now)) conv.typing.value = conv.typing.value.filter((t) => t.until > now);
-    }, TYPING.showForMs);
-  }
 
   private welcome(msg: ServerMessageOf<"welcome">): void {
     // A new epoch means the room's memory was reset: hand it back our copies.
@@ -280,8 +269,7 @@ export class RoomClient {
     this.lastN = Math.max(this.lastN, msg.n);
     const conv = this.get(msg.c);
     if (!conv || !conv.receive(msg) || msg.by === this.self.value?.id || msg.seq <= this.seen) return;
-    // Who wrote is no longer typing.
-    if (conv.typing.value.some((t) => t.id === msg.by)) conv.typing.value = conv.typing.value.filter((t) => t.id !== msg.by);
+    conv.stoppedTyping(msg.by);
     this.emit({ type: "message", conv, msg });
   }
 

@@ -2,7 +2,7 @@ import { CLOSE, PROTOCOL_VERSION, type ClientMessageOf, type ConversationMeta, t
 import { randomId } from "../ids";
 import { bury, tombstoneFrame } from "./commands/delete";
 import { announceErase, eraseSeenOnReload } from "./commands/erase";
-import { participantsFrame, presenceChanged, restoreRoster, startRoster } from "./commands/participants";
+import { guestSession, participantsFrame, presenceChanged, refuse, restoreRoster, startRoster } from "./commands/participants";
 import { admit, updateEntry } from "./commands/patients";
 import { sendPrefs, staffEntry } from "./commands/staff-chat";
 import type { RoomContext } from "./context";
@@ -11,12 +11,7 @@ import type { Socket } from "./socket";
 
 /** Page loads remembered, so a page whose first welcome was lost is not taken for a reload. */
 const PAGES_REMEMBERED = 10_000;
-/**
- * For this long after a reset, a guest whose session the room does not
- * know yet is asked to try again: the staff pages are still handing it
- * back. After that, the session is over.
- */
-export const RESTORE_WINDOW_MS = 120_000;
+
 
 /**
  * Joining and recovering: what a page gets when it says hello, and what a
@@ -72,7 +67,7 @@ export class Recovery {
 
     let conv: Conversation | undefined;
     if (!person.staff) {
-      conv = person.role === "guest" ? this.ensureGuest(socket) : this.ensurePatient(socket);
+      conv = person.role === "guest" ? guestSession(ctx, socket) : this.ensurePatient(socket);
       if (!conv) return false;
       // A new page load starts empty: nothing from before it, not even what a
       // reset brings back. A guest's first page starts where they joined.
@@ -130,7 +125,7 @@ export class Recovery {
     });
     if (!result.ok) {
       const ended = result.reason === "ended";
-      if (result.reason === "removed") return this.refuse(socket, "You were removed from this session.", CLOSE.removed, "removed");
+      if (result.reason === "removed") return refuse(socket, "You were removed from this session.", CLOSE.removed, "removed");
       socket.error("forbidden", ended ? "This session has ended." : result.reason === "full" ? "The waiting room is full. Please try again later." : "You are no longer in the waiting room.");
       socket.drop(ended ? CLOSE.ended : CLOSE.left, result.reason);
       return undefined;
@@ -138,34 +133,6 @@ export class Recovery {
     const entry = result.conv.patient!;
     if (entry.status !== "waiting") updateEntry(ctx, entry, { status: "waiting" });
     return result.conv;
-  }
-
-  private refuse(socket: Socket, message: string, code: number, reason: string): undefined {
-    socket.error("forbidden", message);
-    socket.drop(code, reason);
-    return undefined;
-  }
-
-  /**
-   * A guest's session, while they are in it. Their cookie names it; a guest
-   * who left or was removed is refused for good. After a reset the room
-   * learns who is in a session from the staff pages, so until one hands
-   * back its list the guest is asked to try again (4008).
-   */
-  private ensureGuest(socket: Socket): Conversation | undefined {
-    const { ctx } = this;
-    const { identity } = socket;
-    const c = identity.c!;
-    const conv = ctx.conversations.get(c);
-    const entry = conv?.roster?.get(identity.id);
-    if (entry?.gone === "removed") return this.refuse(socket, "You were removed from this session.", CLOSE.removed, "removed");
-    if (entry?.gone === "left") return this.refuse(socket, "You left this session.", CLOSE.left, "left");
-    if (entry && conv!.kind === "session") return conv;
-    if (ctx.conversations.sessionOver(c) || ctx.now() - ctx.startedAt > RESTORE_WINDOW_MS) return this.refuse(socket, "This session has ended.", CLOSE.ended, "ended");
-    if (conv?.roster?.restored) return this.refuse(socket, "You are no longer in this session.", CLOSE.left, "left");
-    socket.error("unavailable", "This session is being restored. Trying again…");
-    socket.drop(CLOSE.restoring, "restoring");
-    return undefined;
   }
 
   private staffJoined(socket: Socket, cursor: number | null, wasOnline: boolean): void {

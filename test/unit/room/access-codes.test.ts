@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ACCESS_CODE } from "../../../protocol/access-code";
 import { CLOSE, SESSION_LIMITS } from "../../../protocol/wire";
 import { LEASE_MS, LIVE_CODES_PER_ROOM } from "../../../worker/room/access-codes";
-import { RESTORE_WINDOW_MS } from "../../../worker/room/recovery";
+import { RESTORE_WINDOW_MS } from "../../../worker/room/commands/participants";
 import { Client, settled, setup } from "../../support/fakes";
 import { heldBy, staffRejoins } from "../../support/rejoin";
 

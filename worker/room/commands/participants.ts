@@ -90,6 +90,41 @@ export function markGone(ctx: RoomContext, conv: Conversation, id: string, gone:
   return true;
 }
 
+/**
+ * For this long after a reset, a guest whose session the room does not
+ * know yet is asked to try again: the staff pages are still handing it
+ * back. After that, the session is over.
+ */
+export const RESTORE_WINDOW_MS = 120_000;
+
+/** Tells a page why it may not come in, and closes it with `code`. */
+export function refuse(socket: Socket, message: string, code: number, reason: string): undefined {
+  socket.error("forbidden", message);
+  socket.drop(code, reason);
+  return undefined;
+}
+
+/**
+ * A guest's session, while they are in it. Their cookie names it; a guest
+ * who left or was removed is refused for good. After a reset the room
+ * learns who is in a session from the staff pages, so until one hands
+ * back its list the guest is asked to try again (4008).
+ */
+export function guestSession(ctx: RoomContext, socket: Socket): Conversation | undefined {
+  const { identity } = socket;
+  const c = identity.c!;
+  const conv = ctx.conversations.get(c);
+  const entry = conv?.roster?.get(identity.id);
+  if (entry?.gone === "removed") return refuse(socket, "You were removed from this session.", CLOSE.removed, "removed");
+  if (entry?.gone === "left") return refuse(socket, "You left this session.", CLOSE.left, "left");
+  if (entry && conv!.kind === "session") return conv;
+  if (ctx.conversations.sessionOver(c) || ctx.now() - ctx.startedAt > RESTORE_WINDOW_MS) return refuse(socket, "This session has ended.", CLOSE.ended, "ended");
+  if (conv?.roster?.restored) return refuse(socket, "You are no longer in this session.", CLOSE.left, "left");
+  socket.error("unavailable", "This session is being restored. Trying again…");
+  socket.drop(CLOSE.restoring, "restoring");
+  return undefined;
+}
+
 export type GuestAdmission = { ok: true; id: string; c: string; joinedAt: number } | { ok: false; reason: "invalid" | "too_many" | "full" };
 
 /**
