@@ -120,7 +120,7 @@ export function guestSession(ctx: RoomContext, socket: Socket): Conversation | u
   if (entry && conv!.kind === "session") return conv;
   if (ctx.conversations.sessionOver(c) || ctx.now() - ctx.startedAt > RESTORE_WINDOW_MS) return refuse(socket, "This session has ended.", CLOSE.ended, "ended");
   if (conv?.roster?.restored) return refuse(socket, "You are no longer in this session.", CLOSE.left, "left");
-  socket.error("unavailable", "This session is being restored. Trying again…");
+  // No error frame: the page shows it is reconnecting, and says nothing new on each try.
   socket.drop(CLOSE.restoring, "restoring");
   return undefined;
 }
