@@ -240,7 +240,9 @@ export async function addParticipant(provider: Page, patient: string): Promise<{
 }
 
 /** A client address of its own: the join page's wrong tries are limited per address. */
-export const newAddress = () => `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
+export const newAddress = () => `198.51.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 254) + 1}`;
+/** An address for a test that uses up its wrong tries: from a range no other test joins from. */
+export const guesserAddress = () => `203.0.113.${Math.floor(Math.random() * 254) + 1}`;
 
 /** Someone types the access code and their name on the join page, in a browser context of their own, and lands in the session. */
 export async function joinByCode(browser: Browser, code: string, name: string, address = newAddress()): Promise<Page> {

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { addParticipant, chatBox, checkIn, joinByCode, log, newAddress, newRoom, openChat, openProvider, openStaff, participants, send, startTextOnlySession } from "./fixtures";
+import { addParticipant, chatBox, checkIn, guesserAddress, joinByCode, log, newAddress, newRoom, openChat, openProvider, openStaff, participants, send, startTextOnlySession } from "./fixtures";
 
 test("a host, a patient and an interpreter who joined by code hold a session: everyone sees who joined and who takes part", async ({ browser }) => {
   const room = newRoom();
@@ -87,7 +87,7 @@ test("ten wrong codes from one network in a minute, then 'Too many tries', even 
   await checkIn(browser, room, "Ana Lima");
   await startTextOnlySession(host, "Ana Lima");
   const { shown } = await addParticipant(host, "Ana Lima");
-  const guesser = await (await browser.newContext({ extraHTTPHeaders: { "CF-Connecting-IP": newAddress() } })).newPage();
+  const guesser = await (await browser.newContext({ extraHTTPHeaders: { "CF-Connecting-IP": guesserAddress() } })).newPage();
   await guesser.goto("/join");
   await guesser.getByRole("textbox", { name: "Your name" }).fill("Eve Guesser");
   const wrong = shown === "111 111 111" ? "222 222 222" : "111 111 111";

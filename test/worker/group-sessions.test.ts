@@ -96,7 +96,8 @@ describe("joining by access code", () => {
 
   it("ten wrong codes from one address in a minute, then every try from it is refused, the right code too; other addresses are not held back", async () => {
     const { room, code } = await session();
-    const eve = newAddress();
+    // From a range no other test joins from: this one uses up its wrong tries.
+    const eve = `203.0.113.${Math.floor(Math.random() * 254) + 1}`;
     for (let i = 0; i < 10; i++) expect((await tryCode(`00000000${i}`, "Eve", eve)).status).toBe(404);
 
     expect(await answer(await tryCode(code, "Eve", eve))).toEqual({ status: 429, body: JSON.stringify({ error: "Too many tries. Try again in a minute." }), retry: "60" });
