@@ -15,7 +15,9 @@ import { Page } from "./sim/pages";
 // Every page runs the real room client. Once the network is quiet, every
 // page's copy of every conversation it is in must be the same, complete
 // but for what was deleted, and in order, with nothing pending; the room's
-// copy must match, and no copy may hold a deleted message's text.
+// copy must match, and no copy may hold a deleted message's text. A page
+// told of a deletion never shows that text again, through any drop or
+// reset, and the room ends holding every tombstone any page was told of.
 
 const MESSAGES = 1_000;
 /**
@@ -76,12 +78,44 @@ function simulate(seed: number) {
     return new Page(net, { role: "patient", id: admitted.id, name, c: admitted.c, checkedInAt: admitted.checkedInAt });
   });
   const pages = [...staff, ...patients];
+  /** Every deletion any page was ever told of, by conversation: writer and client id. */
+  const buried = new Map<string, Set<string>>();
+  /** What each page was told was deleted, by page and conversation. */
+  const told = new Map<Page, Map<string, Set<string>>>(pages.map((p) => [p, new Map()]));
+  /** What each copy held when last looked at: a copy only changes by being replaced. */
+  const looked = new WeakMap<object, { messages: unknown; tombstones: unknown }>();
+  /** A page that was once told a message was deleted must never show its text again, whatever drops or resets came after. */
+  const watch = () => {
+    for (const page of pages) {
+      for (const conv of page.client.conversations.value.values()) {
+        const last = looked.get(conv);
+        if (last && last.messages === conv.messages.value && last.tombstones === conv.tombstones.value) continue;
+        looked.set(conv, { messages: conv.messages.value, tombstones: conv.tombstones.value });
+        const mine = told.get(page)!;
+        const known = mine.get(conv.id) ?? new Set<string>();
+        for (const t of conv.tombstones.value) known.add(`${t.from}:${t.cid}`);
+        if (known.size === 0) continue;
+        mine.set(conv.id, known);
+        const all = buried.get(conv.id) ?? new Set<string>();
+        for (const k of known) all.add(k);
+        buried.set(conv.id, all);
+        for (const m of conv.messages.value) {
+          const shown = `${page.identity.name}'s page shows again a deleted message of ${conv.id}: ${m.text}`;
+          if (known.has(`${m.by}:${m.cid}`) && !net.failures.includes(shown)) net.failures.push(shown);
+        }
+      }
+    }
+  };
+  const deliver = () => {
+    net.deliver();
+    watch();
+  };
   /** Delivers frames until every page is back with nothing pending and the wires are empty; false if not within `ms`. */
   const settle = (ms: number): boolean => {
     const deadline = clock.now() + ms;
     while (!(pages.every((p) => p.settled) && net.quiet)) {
       if (clock.now() > deadline) return false;
-      net.deliver();
+      deliver();
       clock.advance(20);
     }
     return true;
@@ -121,7 +155,7 @@ function simulate(seed: number) {
       const doomed = deletable(page, c, rand);
       if (doomed && page.client.send({ type: "delete", c, seq: doomed.seq })) deletions++;
     }
-    net.deliver();
+    deliver();
     clock.advance(10 + Math.floor(rand() * 50));
   }
   // The network is quiet now: no drops, no new messages.
@@ -145,7 +179,7 @@ function simulate(seed: number) {
     page.drop();
     return graves;
   };
-  return { net, staff, patients, writers, sent, deletions, roomCopy, roomGraves, settled };
+  return { net, staff, patients, writers, sent, deletions, buried, roomCopy, roomGraves, settled };
 }
 
 /** A copy as lines a failure shows readably: seq, sender, client id and text (the arrival number belongs to one room instance). */
@@ -160,7 +194,7 @@ describe("a thousand messages through a faulty network", () => {
   // A run takes well under a second; a busy machine may take many times that.
   it.each(SEEDS)("every page ends with the same complete conversations, in the same order (seed %i)", { timeout: 60_000 }, (seed) => {
     const started = performance.now();
-    const { net, staff, patients, writers, sent, deletions, roomCopy, roomGraves, settled } = simulate(seed);
+    const { net, staff, patients, writers, sent, deletions, buried, roomCopy, roomGraves, settled } = simulate(seed);
     const why = `seed ${seed} (replay: FAULT_SEEDS=${seed} npx vitest run -c vitest.unit.config.ts test/unit/fault.test.ts)`;
 
     expect(net.failures, why).toEqual([]);
@@ -173,7 +207,9 @@ describe("a thousand messages through a faulty network", () => {
       // What was deleted, by writer and client id: every page's tombstones, and the room's.
       const graves = roomGraves(c);
       const gone = new Set(graves.map((g) => g.split(" ")[1]));
-      for (const page of pages) for (const t of page.client.get(c)?.tombstones.value ?? []) gone.add(`${t.from}:${t.cid}`);
+      // A deletion any page was ever told of is final: the room still holds its tombstone, and no copy its text.
+      expect([...(buried.get(c) ?? [])].filter((k) => !gone.has(k)), `${label}: deletions the room forgot`).toEqual([]);
+      for (const k of buried.get(c) ?? []) gone.add(k);
       deleted += gone.size;
       const kept = sent.filter((s) => s.c === c && !gone.has(`${s.by}:${s.cid}`));
 
