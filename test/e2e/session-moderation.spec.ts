@@ -46,6 +46,34 @@ test("a guest leaves after confirming: 'You left the session', their input close
   await expect(participants(box)).not.toContainText("Grace Interpreter");
 });
 
+test("the patient leaves after confirming: 'You left the session', their input closes, the host sees they left, and the session ends for the guest", async ({ browser }) => {
+  const { ana, box, grace } = await groupSession(browser);
+
+  await ana.getByRole("button", { name: "Leave session" }).click();
+  await ana.getByRole("dialog", { name: "Leave this session?" }).getByRole("button", { name: "Leave session" }).click();
+
+  await expect(ana.getByText("You left the session")).toBeVisible();
+  await expect(ana.getByRole("textbox", { name: "Message" })).toBeDisabled();
+  await expect(log(box)).toContainText("Ana Lima left");
+  await expect(grace.getByText("This session has ended.", { exact: false }).first()).toBeVisible();
+  await expect(grace.getByRole("textbox", { name: "Message" })).toBeDisabled();
+});
+
+test("a host removes the patient after confirming: the patient is told, their input closes, a reload does not bring them back, and the session ends for the guest", async ({ browser }) => {
+  const { host, ana, box, grace } = await groupSession(browser);
+
+  await box.getByRole("button", { name: "Remove Ana Lima" }).click();
+  await host.getByRole("dialog", { name: "Remove Ana Lima?" }).getByRole("button", { name: "Remove" }).click();
+
+  await expect(ana.getByText("You were removed from this session")).toBeVisible();
+  await expect(ana.getByRole("textbox", { name: "Message" })).toBeDisabled();
+  await expect(log(box)).toContainText("Ana Lima was removed");
+  await expect(grace.getByText("This session has ended.", { exact: false }).first()).toBeVisible();
+  await ana.reload();
+  await expect(ana.getByText("You were removed from this session")).toBeVisible();
+  await expect(ana.getByRole("textbox", { name: "Message" })).toBeDisabled();
+});
+
 test("ending the session ends it for the guest too", async ({ browser }) => {
   const { host, box, grace } = await groupSession(browser);
 
