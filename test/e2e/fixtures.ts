@@ -247,6 +247,11 @@ export const guesserAddress = () => `203.0.113.${Math.floor(Math.random() * 254)
 /** Someone types the access code and their name on the join page, in a browser context of their own, and lands in the session. */
 export async function joinByCode(browser: Browser, code: string, name: string, address = newAddress()): Promise<Page> {
   const page = await (await browser.newContext({ extraHTTPHeaders: { "CF-Connecting-IP": address } })).newPage();
+  return joinOn(page, code, name);
+}
+
+/** The same on a page of one's own (one whose clock a test controls, say). */
+export async function joinOn(page: Page, code: string, name: string): Promise<Page> {
   await page.goto("/join");
   await page.getByRole("textbox", { name: "Access code" }).fill(code);
   await page.getByRole("textbox", { name: "Your name" }).fill(name);

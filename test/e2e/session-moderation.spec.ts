@@ -1,5 +1,5 @@
 import { expect, test, type Browser } from "@playwright/test";
-import { addParticipant, checkIn, downloadChat, joinByCode, log, newRoom, openProvider, participants, send, startTextOnlySession } from "./fixtures";
+import { addParticipant, checkIn, downloadChat, joinByCode, joinOn, log, newAddress, newRoom, openProvider, participants, send, startTextOnlySession } from "./fixtures";
 
 /** Dr. Smith (host) in a text-only session with Ana and Grace, an interpreter who joined by code. */
 async function groupSession(browser: Browser) {
@@ -106,6 +106,36 @@ test("a host deletes any message and everyone else their own: the text goes from
     await expect(log(page).getByText("Message deleted")).toHaveCount(2);
   }
   await expect(log(ana).getByRole("button", { name: "Delete message" })).toHaveCount(0);
+});
+
+test("a page whose network dropped while a message was deleted comes back without its text, and brings it back to no one", async ({ browser }) => {
+  const { host, ana, box, code } = await groupSession(browser);
+  // A guest whose page's clock the test moves on, so its heartbeat can notice a dead network.
+  const omar = await (await browser.newContext({ extraHTTPHeaders: { "CF-Connecting-IP": newAddress() } })).newPage();
+  await omar.clock.install();
+  await joinOn(omar, code, "Omar Brother");
+  await send(omar, "Said in the wrong chat");
+  for (const p of [host, ana]) await expect(log(p)).toContainText("Said in the wrong chat");
+  // Omar's network drops; no close event comes on a dead network: the heartbeat notices the silence.
+  await omar.context().setOffline(true);
+  await omar.clock.fastForward("00:30");
+  await expect(omar.getByText(/Connecting|Reconnecting/)).toBeVisible();
+
+  await log(box).getByRole("listitem").filter({ hasText: "Said in the wrong chat" }).getByRole("button", { name: "Delete message" }).click();
+  await host.getByRole("dialog", { name: "Delete this message?" }).getByRole("button", { name: "Delete" }).click();
+  await expect(log(ana)).not.toContainText("Said in the wrong chat");
+  await send(host, "While Omar was away", box);
+
+  await omar.context().setOffline(false);
+  await expect(log(omar)).toContainText("While Omar was away");
+  await expect(omar.getByText(/Connecting|Reconnecting/)).toHaveCount(0);
+  for (const p of [host, ana, omar]) {
+    await expect(log(p)).not.toContainText("Said in the wrong chat");
+    await expect(log(p).getByText("Message deleted")).toHaveCount(1);
+  }
+  await send(omar, "Back again");
+  for (const p of [host, ana]) await expect(log(p)).toContainText("Back again");
+  for (const p of [host, ana]) await expect(log(p)).not.toContainText("Said in the wrong chat");
 });
 
 test("chat-history.txt names everyone who took part with their role, with joins, leaves, removals and deletions as event lines and never a deleted text", async ({ browser }) => {
