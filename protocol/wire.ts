@@ -51,10 +51,14 @@ export const CLOSE = {
   tooManyPages: 4005,
   /** The staff member signed out (on this or another page). */
   signedOut: 4006,
+  /** A host removed this person from the session: do not reconnect. */
+  removed: 4007,
+  /** After a server restart, the session is not restored yet (a staff page hands it back): try again soon. */
+  restoring: 4008,
 } as const;
 
 /** Close codes after which a page does not reconnect by itself. */
-export const FINAL_CLOSE: ReadonlySet<number> = new Set([CLOSE.policy, CLOSE.tooBig, CLOSE.left, CLOSE.version, CLOSE.ended, CLOSE.tooManyPages, CLOSE.signedOut]);
+export const FINAL_CLOSE: ReadonlySet<number> = new Set([CLOSE.policy, CLOSE.tooBig, CLOSE.left, CLOSE.version, CLOSE.ended, CLOSE.tooManyPages, CLOSE.signedOut, CLOSE.removed]);
 
 /**
  * Heartbeats: the room pings every page this often and a page answers at
@@ -63,6 +67,16 @@ export const FINAL_CLOSE: ReadonlySet<number> = new Set([CLOSE.policy, CLOSE.too
  * heard nothing for `deadAfterMs`. A socket must say hello within `helloMs`.
  */
 export const HEARTBEAT = { intervalMs: 10_000, deadAfterMs: 25_000, helloMs: 5_000 } as const;
+
+/**
+ * Typing notices: a page says so at most every `sendEveryMs` while its
+ * person types, and the others show it until `showForMs` of silence. Never
+ * stored, never handed back, never sent outside its conversation.
+ */
+export const TYPING = { sendEveryMs: 3_000, showForMs: 6_000 } as const;
+
+/** Group sessions: guests a session may have at once, and people its participant list may name (left and removed included). */
+export const SESSION_LIMITS = { guests: 20, participants: 100 } as const;
 
 /** The exact frames of a heartbeat, so neither side parses them. */
 export const PING_FRAME = '{"type":"ping"}';
@@ -120,6 +134,40 @@ const SignedMeta = v.strictObject({
   sig: Sig,
 });
 
+/** A deleted message's tombstone as the room signed it: what was deleted (seq, and its writer's client id) and by whom. */
+const SignedTombstone = v.strictObject({
+  seq: Seq,
+  from: Id,
+  cid: ClientId,
+  time: v.number(),
+  by: Id,
+  name: Name,
+  sig: Sig,
+});
+
+const Participant = v.strictObject({
+  id: Id,
+  name: Name,
+  role: RoleSchema,
+  at: v.number(),
+  gone: v.optional(v.picklist(["left", "removed"])),
+  goneAt: v.optional(v.number()),
+});
+
+/** A session's participant list as the room signed it. */
+const SignedRoster = v.strictObject({
+  c: Id,
+  members: v.pipe(v.array(Participant), v.maxLength(SESSION_LIMITS.participants)),
+  sig: Sig,
+});
+
+/** A session's access code as the room signed it; only hosts' pages hold it. */
+const SignedCode = v.strictObject({
+  code: v.pipe(v.string(), v.regex(/^\d{9}$/)),
+  until: v.number(),
+  sig: Sig,
+});
+
 const PatientInfoSeed = v.strictObject({
   id: Id,
   name: Name,
@@ -160,6 +208,12 @@ export const ClientMessage = v.variant("type", [
     floor: v.optional(Seq),
     patient: v.optional(PatientInfoSeed),
     meta: v.optional(SignedMeta),
+    /** Tombstones of deleted messages: they only ever remove. */
+    deleted: v.optional(v.pipe(v.array(SignedTombstone), v.maxLength(LIMITS.seedMessages))),
+    /** Staff: a session's participant list, with who left and who was removed. */
+    roster: v.optional(SignedRoster),
+    /** Hosts: the session's live access code. */
+    code: v.optional(SignedCode),
   }),
   v.strictObject({ type: v.literal("send"), c: Id, cid: ClientId, text: Text }),
   /** Staff: one message to every patient in the queue. */
@@ -185,6 +239,17 @@ export const ClientMessage = v.variant("type", [
   v.strictObject({ type: v.literal("prefs"), c: Id, muted: v.optional(v.boolean()), archived: v.optional(v.boolean()) }),
   /** Staff: the page is hidden or idle (away), or in use again. */
   v.strictObject({ type: v.literal("presence"), away: v.boolean() }),
+  /** This person is typing in `c`; the others there are told (nothing is kept). */
+  v.strictObject({ type: v.literal("typing"), c: Id }),
+  /** Deletes one message for everyone: a host any message, everyone else their own. */
+  v.strictObject({ type: v.literal("delete"), c: Id, seq: Seq }),
+  /** Hosts: a new access code for a session (the one it had stops working), or withdraw it. */
+  v.strictObject({ type: v.literal("new_code"), c: Id }),
+  v.strictObject({ type: v.literal("withdraw_code"), c: Id }),
+  /** Hosts: take the patient or a guest out of a session. */
+  v.strictObject({ type: v.literal("remove"), c: Id, id: Id }),
+  /** Everyone but a host: leave a session. */
+  v.strictObject({ type: v.literal("leave_session"), c: Id }),
   v.strictObject({ type: v.literal("ping") }),
   /** The answer to the room's heartbeat ping (the room compares the text, it never parses it). */
   v.strictObject({ type: v.literal("pong") }),
@@ -308,6 +373,43 @@ export interface ChatMessage {
   sig: string;
 }
 
+/** What is left of a deleted message, everywhere it was: the room keeps it so no copy brings the text back. */
+export interface Tombstone {
+  seq: number;
+  /** The deleted message's writer and client id: a resend of it after a restart stays deleted too. */
+  from: string;
+  cid: string;
+  /** When the deleted message was written: where its place is. */
+  time: number;
+  /** Who deleted it. */
+  by: string;
+  name: string;
+  sig: string;
+}
+
+/** Someone who took part in a session: the patient, guests, and staff who started it, wrote or added someone. */
+export interface Participant extends Member {
+  /** When they joined or took part. */
+  at: number;
+  gone?: "left" | "removed";
+  goneAt?: number;
+}
+
+/** A session's participant list as the room signed it; staff pages hand it back after a reset. */
+export interface Roster {
+  c: string;
+  members: Participant[];
+  sig: string;
+}
+
+/** A session's access code (hosts' pages only). */
+export interface AccessCode {
+  code: string;
+  /** It stops working at this time (ms). */
+  until: number;
+  sig: string;
+}
+
 export type ErrorCode =
   | "bad_frame"
   | "bad_text"
@@ -317,7 +419,8 @@ export type ErrorCode =
   | "not_found"
   | "recipient_left"
   | "rate_limited"
-  | "bad_seed";
+  | "bad_seed"
+  | "unavailable";
 
 export interface ErrorMessage {
   type: "error";
@@ -379,6 +482,14 @@ export type ServerMessage =
   /** Everything of the session is gone from the room when this is sent. */
   | { type: "session_ended"; c: string; id: string; endedAt: number }
   | { type: "downloaded"; c: string }
+  /** A message was deleted: pages drop its text and keep the tombstone in its place. */
+  | ({ type: "deleted"; c: string } & Tombstone)
+  /** Someone else in `c` is typing. */
+  | { type: "typing"; c: string; id: string; name: string }
+  /** A session's participant list, and who of them has a page open now. */
+  | ({ type: "participants"; online: string[] } & Roster)
+  /** Hosts' pages: a session's access code now (null: none). */
+  | { type: "access_code"; c: string; code: AccessCode | null }
   | { type: "pong" }
   /** Heartbeat: answer with a pong. */
   | { type: "ping" }

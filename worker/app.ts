@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { inviteRoutes } from "./routes/invites";
+import { joinRoutes } from "./routes/join";
 import { patientRoutes } from "./routes/patient";
 import { providerRoutes } from "./routes/provider";
 import { socketRoutes } from "./routes/socket";
@@ -38,6 +39,7 @@ app.route("/api/rooms/:room", patientRoutes);
 app.route("/api/rooms/:room", socketRoutes);
 app.route("/api/provider", providerRoutes);
 app.route("/api", inviteRoutes);
+app.route("/api", joinRoutes);
 app.all("/api/*", (c) => c.json({ error: "Not found." }, 404));
 
 // A client's mistake (e.g. a malformed JSON body) stays a 4xx; the input is never echoed.

@@ -1,5 +1,7 @@
 interface Env {
   ROOMS: DurableObjectNamespace<import("./room-do").RoomDO>;
+  /** Access codes of every room's sessions, in memory only. */
+  DIRECTORY: DurableObjectNamespace<import("./directory-do").DirectoryDO>;
   ASSETS: Fetcher;
   /** Signs every token and what pages hand back after a restart. Set with `wrangler secret put SESSION_SECRET`. */
   SESSION_SECRET: string;

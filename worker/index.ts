@@ -1,4 +1,5 @@
 import { app } from "./app";
 
+export { DirectoryDO } from "./directory-do";
 export { RoomDO } from "./room-do";
 export default app satisfies ExportedHandler<Env>;

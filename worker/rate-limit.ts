@@ -49,3 +49,45 @@ export class KeyedLimiter {
     return bucket.take(now);
   }
 }
+
+/**
+ * Events per key within a sliding window: "at most `max` in any `windowMs`",
+ * exactly, where a token bucket would let a burst and its refill through in
+ * the same minute. Keeps at most `max` times per key and `keys` keys (the
+ * oldest key is forgotten first).
+ */
+export class SlidingWindow {
+  private readonly times = new Map<string, number[]>();
+  private readonly max: number;
+  private readonly windowMs: number;
+  private readonly keys: number;
+
+  constructor(max: number, windowMs: number, keys = 10_000) {
+    this.max = max;
+    this.windowMs = windowMs;
+    this.keys = keys;
+  }
+
+  /** Whether `key` has had `max` events within the window ending now. */
+  full(key: string, now: number): boolean {
+    return this.recent(key, now).length >= this.max;
+  }
+
+  add(key: string, now: number): void {
+    const list = this.recent(key, now);
+    if (list.length === 0) {
+      this.times.delete(key);
+      if (this.times.size >= this.keys) this.times.delete(this.times.keys().next().value!);
+      this.times.set(key, list);
+    }
+    list.push(now);
+    if (list.length > this.max) list.shift();
+  }
+
+  private recent(key: string, now: number): number[] {
+    const list = this.times.get(key);
+    if (!list) return [];
+    while (list.length > 0 && list[0] <= now - this.windowMs) list.shift();
+    return list;
+  }
+}

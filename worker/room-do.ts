@@ -1,7 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import { createHmac } from "node:crypto";
+import { directoryStub } from "./directory-do";
 import { randomId } from "./ids";
-import { Room, type AdmitResult, type Identity } from "./room/room";
+import { Room, type AdmitResult, type DirectoryPort, type GuestAdmission, type Identity } from "./room/room";
 import type { AuditEvent } from "./room/context";
 
 /** The one header on the upgrade request the worker makes: a single-use, random ticket. */
@@ -32,8 +33,27 @@ export class RoomDO extends DurableObject<Env> {
       // Synchronous HMAC, so the room stays plain synchronous code.
       sign: (data) => createHmac("sha256", this.env.SESSION_SECRET).update(`room\n${data}`).digest("base64url").slice(0, 32),
       audit: logAudit,
+      directory: this.directory(),
     });
     return this.room;
+  }
+
+  private directory(): DirectoryPort {
+    const env = this.env;
+    return {
+      issue: (room, c, until) => directoryStub(env).issue(room, c, until),
+      renew: (room, codes) => directoryStub(env).renew(room, codes),
+      withdraw: (room, codes) => directoryStub(env).withdraw(room, codes),
+    };
+  }
+
+  /**
+   * The directory found that a code typed on the join page is this room's
+   * (session `c`). A room that lost its memory knows no code: refused, as
+   * the join page's one answer says.
+   */
+  admitGuest(c: string, code: string, name: string): GuestAdmission {
+    return this.room?.admitGuest(c, code, name) ?? { ok: false, reason: "invalid" };
   }
 
   /** Checks a patient in (limited per client address); with `session`, straight into that scheduled session. */

@@ -8,6 +8,8 @@
  *   in, never past the link's own expiry, and signing out ends it.
  * - `patient`: a checked-in patient (or one who joined a scheduled session).
  * - `invite`: a scheduled text-only session's link, for one patient.
+ * - `guest`: someone who joined a session by access code (family member,
+ *   interpreter). It names that session's conversation and nothing else.
  */
 import { sign, verify } from "hono/jwt";
 import * as v from "valibot";
@@ -52,12 +54,24 @@ const PatientClaims = v.object({
  * Nothing about the patient is in it: the link stays in browser history.
  */
 const InviteClaims = v.object({ kind: v.literal("invite"), room: RoomId, sid: Id, start: v.number(), end: v.number() });
-const Claims = v.variant("kind", [LinkClaims, StaffClaims, PatientClaims, InviteClaims]);
+const GuestClaims = v.object({
+  kind: v.literal("guest"),
+  room: RoomId,
+  sub: Id,
+  /** The session's conversation: the one place this cookie opens. */
+  c: Id,
+  name: Name,
+  /** When they joined (ms, the room's clock). */
+  jin: v.number(),
+  exp: v.number(),
+});
+const Claims = v.variant("kind", [LinkClaims, StaffClaims, PatientClaims, InviteClaims, GuestClaims]);
 
 export type LinkClaims = v.InferOutput<typeof LinkClaims>;
 export type StaffClaims = v.InferOutput<typeof StaffClaims>;
 export type PatientClaims = v.InferOutput<typeof PatientClaims>;
 export type InviteClaims = v.InferOutput<typeof InviteClaims>;
+export type GuestClaims = v.InferOutput<typeof GuestClaims>;
 export type Claims = v.InferOutput<typeof Claims>;
 export type StaffRole = v.InferOutput<typeof StaffRole>;
 
@@ -141,6 +155,20 @@ export function signPatient(secret: string, p: PatientTokenOptions): Promise<str
 
 export function signInvite(secret: string, room: string, sid: string, start: number, end: number): Promise<string> {
   const claims: InviteClaims = { kind: "invite", room, sid, start, end };
+  return sign(claims, secret, "HS256");
+}
+
+export interface GuestTokenOptions {
+  room: string;
+  id: string;
+  c: string;
+  name: string;
+  joinedAt: number;
+}
+
+/** A guest's cookie: as long as a patient's, and it opens one session only while the room lists them in it. */
+export function signGuest(secret: string, g: GuestTokenOptions): Promise<string> {
+  const claims: GuestClaims = { kind: "guest", room: g.room, sub: g.id, c: g.c, name: g.name, jin: g.joinedAt, exp: nowSeconds() + PATIENT_SESSION_TTL };
   return sign(claims, secret, "HS256");
 }
 

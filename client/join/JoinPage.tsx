@@ -4,6 +4,7 @@ import { useLocation } from "preact-iso";
 import { displayNameProblem } from "../../protocol/name-rules";
 import { api } from "../lib/http";
 import { RetentionNotice } from "../ui/RetentionNotice";
+import { CodeJoin } from "./CodeJoin";
 
 interface Invite {
   room: string;
@@ -16,11 +17,20 @@ interface Invite {
 const when = (ms: number) => new Date(ms).toLocaleString([], { dateStyle: "full", timeStyle: "short" });
 
 /**
+ * The join page, one for every room: a scheduled session's link
+ * (`/join#t=…`), or a group session's access code, typed or brought by an
+ * invite link (`/join#code=…`).
+ */
+export default function JoinPage() {
+  const token = new URLSearchParams(location.hash.slice(1)).get("t");
+  return token === null ? <CodeJoin /> : <ScheduledJoin token={token} />;
+}
+
+/**
  * A scheduled text-only session link: `/join#t=<signed token>`. The token
  * stays in the fragment (never sent to a server in a URL) so a reload works.
  */
-export default function JoinPage() {
-  const token = new URLSearchParams(location.hash.slice(1)).get("t") ?? "";
+function ScheduledJoin({ token }: { token: string }) {
   const invite = useSignal<Invite | null>(null);
   const error = useSignal<string | null>(null);
   const name = useSignal("");

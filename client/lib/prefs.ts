@@ -6,12 +6,12 @@ import { effect, signal } from "@preact/signals";
  */
 const KEY = "queue-chat:notify";
 
-function load(): { sound: boolean; desktop: boolean } {
+function load(): { sound: boolean; desktop: boolean; typing: boolean } {
   try {
-    const saved = JSON.parse(localStorage.getItem(KEY) ?? "{}") as { sound?: unknown; desktop?: unknown };
-    return { sound: saved.sound !== false, desktop: saved.desktop === true };
+    const saved = JSON.parse(localStorage.getItem(KEY) ?? "{}") as { sound?: unknown; desktop?: unknown; typing?: unknown };
+    return { sound: saved.sound !== false, desktop: saved.desktop === true, typing: saved.typing !== false };
   } catch {
-    return { sound: true, desktop: false };
+    return { sound: true, desktop: false, typing: true };
   }
 }
 
@@ -19,13 +19,15 @@ export function createPrefs() {
   const initial = load();
   const sound = signal(initial.sound);
   const desktop = signal(initial.desktop);
+  /** Whether the others in a conversation see "<name> is typing…" while this person types. */
+  const typing = signal(initial.typing);
   effect(() => {
     try {
-      localStorage.setItem(KEY, JSON.stringify({ sound: sound.value, desktop: desktop.value }));
+      localStorage.setItem(KEY, JSON.stringify({ sound: sound.value, desktop: desktop.value, typing: typing.value }));
     } catch {
       // Storage may be unavailable (private mode); preferences then last the page.
     }
   });
-  return { sound, desktop };
+  return { sound, desktop, typing };
 }
 export type Prefs = ReturnType<typeof createPrefs>;

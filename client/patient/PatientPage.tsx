@@ -2,8 +2,11 @@ import { useSignal } from "@preact/signals";
 import { useEffect, useMemo } from "preact/hooks";
 import { ChatLog } from "../ui/ChatLog";
 import { Composer } from "../ui/Composer";
+import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { ConnectionBanner } from "../ui/ConnectionBanner";
+import { Participants } from "../ui/Participants";
 import { RetentionNotice } from "../ui/RetentionNotice";
+import { OfflineNotice, Typing } from "../ui/SessionNotices";
 import { createPatientModel, type PatientModel } from "./model";
 
 export default function PatientPage({ room }: { room: string }) {
@@ -15,18 +18,31 @@ export default function PatientPage({ room }: { room: string }) {
   }, [model]);
 
   const phase = model.phase.value;
+  const guest = model.me.value?.role === "guest";
   return (
     <main class="page narrow">
-      <h1>Waiting room</h1>
+      <h1>{guest ? "Text-only session" : "Waiting room"}</h1>
       {phase === "loading" && <p role="status">Loading…</p>}
       {phase === "checkin" && <CheckIn model={model} />}
       {phase === "waiting" && <Waiting model={model} />}
-      {phase === "left" && (
+      {phase === "left" && !model.leftSession.value && (
         <section>
           <p role="status">You left the waiting room.</p>
           <button type="button" onClick={model.checkInAgain}>
             Check in again
           </button>
+        </section>
+      )}
+      {phase === "left" && model.leftSession.value && (
+        <section class="card">
+          <p role="status">You left the session.</p>
+          <Composer onSend={() => {}} disabledReason="You cannot send messages in this session." />
+        </section>
+      )}
+      {phase === "removed" && (
+        <section class="card">
+          <p role="status">You were removed from this session.</p>
+          <Composer onSend={() => {}} disabledReason="You cannot send messages in this session." />
         </section>
       )}
       {phase === "ended" && (
@@ -37,6 +53,7 @@ export default function PatientPage({ room }: { room: string }) {
         </section>
       )}
       {phase === "full" && <p role="alert">The waiting room could not take you right now. Please reload the page to try again.</p>}
+      <ConfirmDialog request={model.confirm} />
     </main>
   );
 }
@@ -79,7 +96,10 @@ function CheckIn({ model }: { model: PatientModel }) {
 
 function Waiting({ model }: { model: PatientModel }) {
   const me = model.me.value!;
-  const inSession = !!model.session.value;
+  const guest = me.role === "guest";
+  const inSession = guest || !!model.session.value;
+  const conv = model.conv.value;
+  const self = model.self.value;
   // One chat section whichever phase, so a half-typed message and the focus
   // survive the provider starting a session.
   return (
@@ -96,15 +116,25 @@ function Waiting({ model }: { model: PatientModel }) {
         </section>
       )}
       <section class="chat card" aria-label={inSession ? "Text-only session" : "Chat with your provider"}>
-        <h2>{inSession ? "Text-only session with your provider" : "Chat with your provider"}</h2>
+        <div class="card-head">
+          <h2>{inSession ? "Text-only session with your provider" : "Chat with your provider"}</h2>
+          {inSession && (
+            <button type="button" class="secondary small" onClick={model.leaveSession}>
+              Leave session
+            </button>
+          )}
+        </div>
         {inSession && <p class="hint">There is no audio or video: this chat is the call.</p>}
         <ConnectionBanner status={model.status.value} />
+        {inSession && conv && <Participants conv={conv} self={self} />}
         <ChatLog
           lines={model.lines.value}
           label="Messages"
-          empty={inSession ? "The session has started. Write to your provider here." : "No messages yet. You can write to your provider here."}
+          empty={guest ? "You joined the session. Messages from now on show here." : inSession ? "The session has started. Write to your provider here." : "No messages yet. You can write to your provider here."}
         />
-        <Composer onSend={model.send} />
+        {conv && <Typing conv={conv} />}
+        {inSession && conv && <OfflineNotice conv={conv} self={self} />}
+        <Composer onSend={model.send} onType={model.typing} />
         <RetentionNotice />
       </section>
     </>

@@ -1,29 +1,37 @@
 import { batch, computed, signal } from "@preact/signals";
 import { displayNameProblem } from "../../protocol/name-rules";
-import { CLOSE } from "../../protocol/wire";
+import { CLOSE, type ChatMessage } from "../../protocol/wire";
 import { connect, type Connection } from "../lib/connection";
 import { api } from "../lib/http";
 import { syncClock } from "../lib/time";
 import type { Conversation } from "../room/conversation";
+import { linesOf } from "../room/log-lines";
 import { RoomClient, type RoomEvent } from "../room/room-client";
 import type { LogLine } from "../ui/ChatLog";
+import type { ConfirmRequest } from "../ui/ConfirmDialog";
 
-type Phase = "loading" | "checkin" | "waiting" | "left" | "ended" | "full";
+type Phase = "loading" | "checkin" | "waiting" | "left" | "ended" | "full" | "removed";
 interface Me {
   id: string;
   /** Their conversation. */
   c: string;
   name: string;
   checkedInAt: number;
+  /** Someone who joined a session by access code (family member, interpreter); a patient otherwise. */
+  role?: "guest";
 }
 
 /**
  * The patient's page: check-in, waiting, and the chat with the clinic's
- * staff. Everything lives in page memory; a reload starts the conversation
- * empty (the room enforces it too).
+ * staff. A guest who joined a session by code has the same page, in the
+ * session from the start. Everything lives in page memory; a reload starts
+ * the conversation empty (the room enforces it too).
  */
 export function createPatientModel(room: string) {
   const phase = signal<Phase>("loading");
+  /** Why the page says "left": the waiting room or a session. */
+  const leftSession = signal(false);
+  const confirm = signal<ConfirmRequest | null>(null);
   const me = signal<Me | null>(null);
   const checkInError = signal<string | null>(null);
   const busy = signal(false);
@@ -40,22 +48,43 @@ export function createPatientModel(room: string) {
   const conv = computed<Conversation | null>(() => current.value.mine.value);
   const staffOnline = computed(() => current.value.staffOnline.value);
   const session = computed(() => conv.value?.session.value ?? null);
+  const self = computed(() => current.value.self.value?.id);
   const lines = computed<LogLine[]>(() => {
     const c = conv.value;
     if (!c) return [];
-    const self = current.value.self.value?.id;
     return [
-      ...c.timeline().map((item): LogLine =>
-        item.kind === "event"
-          ? { key: `n${item.event.time}${item.event.text}`, text: item.event.text, time: item.event.time }
-          : { key: `m${item.msg.seq}`, from: { name: item.msg.name, self: item.msg.by === self }, text: item.msg.text, time: item.msg.time },
-      ),
+      ...linesOf(c, { self: self.value, mayDelete: (msg) => msg.by === self.value && !msg.all, onDelete: deleteMessage }),
       ...c.pending.value.map((p) => ({ key: p.cid, from: { name: me.value?.name ?? "", self: true }, text: p.text, pending: !p.failed, failed: p.failed })),
     ];
   });
   const status = computed(() => conn?.status.value ?? "connecting");
 
   const notice = (text: string) => conv.value?.event(Date.now(), text);
+
+  /** Everyone but a host may delete their own messages; it goes for everyone. */
+  function deleteMessage(msg: ChatMessage): void {
+    confirm.value = {
+      title: "Delete this message?",
+      body: "It disappears for everyone in this conversation, and nobody can bring it back.",
+      confirmLabel: "Delete",
+      onConfirm: () => void client.send({ type: "delete", c: msg.c, seq: msg.seq }),
+    };
+  }
+
+  /**
+   * This page is out for good (left, removed, or the session ended): its
+   * copy goes, and so does the cookie, except after a removal: the room
+   * refuses that cookie, and a reload says so again.
+   */
+  function out(next: Phase): void {
+    conn?.close();
+    conn = null;
+    batch(() => {
+      phase.value = next;
+      forget();
+    });
+    if (next !== "removed") void api(`/api/rooms/${room}/me`, { method: "DELETE" });
+  }
 
   function onEvent(event: RoomEvent): void {
     switch (event.type) {
@@ -78,13 +107,7 @@ export function createPatientModel(room: string) {
 
   /** The session ended: its messages are gone for everyone, and so is our place. */
   function ended(): void {
-    conn?.close();
-    conn = null;
-    batch(() => {
-      phase.value = "ended";
-      forget();
-    });
-    void api(`/api/rooms/${room}/me`, { method: "DELETE" });
+    out("ended");
   }
 
   /** Drops this page's copy of the conversation. */
@@ -101,11 +124,13 @@ export function createPatientModel(room: string) {
     const c = client;
     c.own(who.c);
     conn = connect({
-      url: `/api/rooms/${room}/ws`,
+      url: `/api/rooms/${room}/ws${who.role === "guest" ? "?as=guest" : ""}`,
       hello: () => c.hello(),
       onMessage: (msg) => c.receive(msg),
       onFinal: (code) => {
         if (code === CLOSE.ended) return ended();
+        if (code === CLOSE.removed) return out("removed");
+        if (code === CLOSE.left && (who.role === "guest" || session.value)) leftSession.value = true;
         phase.value = code === CLOSE.left ? "left" : "full";
       },
       onFailing: async () => {
@@ -125,11 +150,15 @@ export function createPatientModel(room: string) {
 
   return {
     phase,
+    leftSession,
+    confirm,
     me,
     checkInError,
     busy,
     staffOnline,
     session,
+    conv,
+    self,
     lines,
     status,
 
@@ -154,6 +183,27 @@ export function createPatientModel(room: string) {
     send(text: string) {
       const c = conv.value;
       if (c) client.write(c.id, text);
+    },
+
+    typing() {
+      const c = conv.value;
+      if (c) client.typing(c.id);
+    },
+
+    /** Everyone but a host may leave a session, after confirming. */
+    leaveSession() {
+      const c = conv.value;
+      if (!c) return;
+      confirm.value = {
+        title: "Leave this session?",
+        body: me.value?.role === "guest" ? "You cannot come back into it with the same link or code." : "Your place and this conversation end for you, and for any guests in the session.",
+        confirmLabel: "Leave session",
+        onConfirm: () => {
+          client.send({ type: "leave_session", c: c.id });
+          leftSession.value = true;
+          out("left");
+        },
+      };
     },
 
     async leave() {

@@ -1,9 +1,13 @@
 import { computed } from "@preact/signals";
 import { useMemo } from "preact/hooks";
 import type { Conversation } from "../room/conversation";
+import { linesOf } from "../room/log-lines";
 import { ChatLog, type LogLine } from "../ui/ChatLog";
 import { Composer } from "../ui/Composer";
+import { Participants } from "../ui/Participants";
 import { RetentionNotice } from "../ui/RetentionNotice";
+import { OfflineNotice, Typing } from "../ui/SessionNotices";
+import { AddParticipant } from "./AddParticipant";
 import type { ProviderModel } from "./model";
 
 /** The chat box in view: the same box for a patient's chat, a colleague and a staff group. */
@@ -19,16 +23,12 @@ function Box({ model, conv, minimized }: { model: ProviderModel; conv: Conversat
   const lines = useMemo(
     () =>
       computed<LogLine[]>(() => [
-        ...conv.timeline().map((item): LogLine =>
-          item.kind === "event"
-            ? { key: `e${item.event.time}${item.event.text}`, text: item.event.text, time: item.event.time }
-            : {
-                key: `m${item.msg.seq}`,
-                from: { name: item.msg.name, self: item.msg.by === me },
-                text: item.msg.all ? `${item.msg.text} (sent to everyone waiting)` : item.msg.text,
-                time: item.msg.time,
-              },
-        ),
+        ...linesOf(conv, {
+          self: me,
+          text: (msg) => (msg.all ? `${msg.text} (sent to everyone waiting)` : msg.text),
+          mayDelete: (msg) => model.mayDelete(conv, msg),
+          onDelete: (msg) => model.deleteMessage(conv, msg),
+        }),
         ...conv.pending.value.map((p) => ({ key: p.cid, from: { name: "", self: true }, text: p.text, pending: !p.failed, failed: p.failed })),
       ]),
     [conv],
@@ -38,11 +38,15 @@ function Box({ model, conv, minimized }: { model: ProviderModel; conv: Conversat
   const session = conv.session.value;
   const meta = conv.meta.value;
   const chatting = conv.staffOnly ? [] : model.colleaguesViewing(conv);
+  const live = !!session && !session.endedAt && status !== "left" && status !== "ended";
+  const listed = conv.roster.value?.members.some((m) => m.id === me && !m.gone) ?? false;
   const reason =
     status === "ended"
       ? "This session has ended. Its messages were erased for everyone."
       : status === "left" && conv.patient.value
-        ? `${title} has left the waiting room. You can no longer send messages to them.`
+        ? conv.roster.value?.members.some((m) => m.role === "patient" && m.gone === "removed")
+          ? `${title} was removed from this session. You can no longer send messages to them.`
+          : `${title} has left the waiting room. You can no longer send messages to them.`
         : status === "left"
           ? "You left the group. You cannot send messages to this group."
           : undefined;
@@ -65,6 +69,16 @@ function Box({ model, conv, minimized }: { model: ProviderModel; conv: Conversat
         </h2>
         {conv.muted.value && status === "active" && <span class="muted-mark">Muted</span>}
         <div class="tools">
+          {live && model.isHost && (
+            <button type="button" class="secondary" onClick={() => model.addParticipant(conv.id)}>
+              Add participant
+            </button>
+          )}
+          {live && !model.isHost && listed && (
+            <button type="button" class="secondary" onClick={() => model.leaveSession(conv.id)}>
+              Leave session
+            </button>
+          )}
           {session && !session.endedAt && model.isHost && (
             <button type="button" class="danger" onClick={model.endSession}>
               End session
@@ -90,11 +104,15 @@ function Box({ model, conv, minimized }: { model: ProviderModel; conv: Conversat
       {!minimized && (
         <>
           {chatting.length > 0 && <p class="hint">{chatting.join(" and ")} also {chatting.length === 1 ? "has" : "have"} this chat open.</p>}
+          {live && <Participants conv={conv} self={me} onRemove={model.isHost ? (who) => model.removeParticipant(conv.id, who) : undefined} />}
           <ChatLog lines={lines.value} label={`Messages with ${title}`} empty={`No messages yet. Write to ${title} below.`} />
-          <Composer onSend={model.send} disabledReason={reason} />
+          <Typing conv={conv} />
+          {live && <OfflineNotice conv={conv} self={me} />}
+          <Composer onSend={model.send} onType={() => model.typing(conv.id)} disabledReason={reason} />
           <RetentionNotice />
         </>
       )}
+      {live && model.isHost && <AddParticipant model={model} conv={conv} />}
     </section>
   );
 }

@@ -21,6 +21,10 @@ export function Settings({ prefs }: { prefs: Prefs }) {
         Show desktop notifications
       </label>
       <p class="hint">Notifications name the patient but never show what they wrote.</p>
+      <label>
+        <input type="checkbox" checked={prefs.typing.value} onChange={(e) => (prefs.typing.value = e.currentTarget.checked)} />
+        Let others see when I am typing
+      </label>
     </fieldset>
   );
 }

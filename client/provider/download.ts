@@ -10,39 +10,50 @@ const ROLE: Record<string, TranscriptRole> = { host: "Host", staff: "Staff", pat
  * in sequence order, with joins, leaves and session start/end where they
  * happened. Then saves it.
  */
-export function downloadConversation(session: ProviderSession, conv: Conversation): void {
+export function downloadConversation(session: Pick<ProviderSession, "room" | "id" | "name" | "role">, conv: Conversation): void {
+  save("chat-history.txt", transcriptOf(session, conv));
+  conv.downloadedSeq.value = conv.top;
+}
+
+/** chat-history.txt for `conv` as this page holds it (no DOM: unit-tested). */
+export function transcriptOf(session: Pick<ProviderSession, "room" | "id" | "name" | "role">, conv: Conversation, utcOffsetMinutes?: (ms: number) => number): string {
   const meta = conv.meta.value;
   const patient = conv.patient.value;
-  const text = formatTranscript({
+  return formatTranscript({
     room: session.room,
     session: conv.session.value?.id ?? (patient ? "waiting-room chat" : meta?.kind === "group" ? `staff group: ${titleOf(conv, session.id)}` : "staff chat"),
     participants: participants(session, conv),
     start: conv.session.value?.startedAt ?? patient?.checkedInAt ?? conv.messages.value[0]?.time ?? Date.now(),
     end: conv.session.value?.endedAt,
     entries: timeline(conv),
+    ...(utcOffsetMinutes ? { utcOffsetMinutes } : {}),
   });
-  save("chat-history.txt", text);
-  conv.downloadedSeq.value = conv.top;
 }
 
-/** Everyone who took part: the members of a staff chat; for a patient's chat, the patient and whoever wrote. */
-function participants(session: ProviderSession, conv: Conversation): TranscriptParticipant[] {
+/**
+ * Everyone who took part: the members of a staff chat; for a patient's
+ * chat, the patient, a session's participants (who left or was removed
+ * included) and whoever wrote.
+ */
+function participants(session: Pick<ProviderSession, "id" | "name" | "role">, conv: Conversation): TranscriptParticipant[] {
   const out = new Map<string, TranscriptParticipant>();
   const meta = conv.meta.value;
   if (meta) for (const m of [...meta.members, ...(meta.left ?? [])]) out.set(m.id, { role: ROLE[m.role], name: m.name });
   out.set(session.id, { role: ROLE[session.role], name: session.name });
+  for (const m of conv.roster.value?.members ?? []) if (!out.has(m.id)) out.set(m.id, { role: ROLE[m.role], name: m.name });
   for (const m of conv.messages.value) if (!out.has(m.by)) out.set(m.by, { role: ROLE[m.role], name: m.name });
   const patient = conv.patient.value;
   if (patient) out.set(patient.id, { role: "Patient", name: patient.name });
   return [...out.values()];
 }
 
+/** Messages, events, and in a deleted message's place who deleted it (never its text). */
 function timeline(conv: Conversation): TranscriptEntry[] {
-  return conv.timeline().map((item) =>
-    item.kind === "event"
-      ? { kind: "event", time: item.event.time, text: item.event.text }
-      : { kind: "message", time: item.msg.time, role: ROLE[item.msg.role], name: item.msg.name, text: item.msg.text },
-  );
+  return conv.timeline().map((item): TranscriptEntry => {
+    if (item.kind === "event") return { kind: "event", time: item.event.time, text: item.event.text };
+    if (item.kind === "deleted") return { kind: "event", time: item.tombstone.time, text: `message deleted by ${item.tombstone.name}` };
+    return { kind: "message", time: item.msg.time, role: ROLE[item.msg.role], name: item.msg.name, text: item.msg.text };
+  });
 }
 
 export function save(filename: string, text: string): void {

@@ -11,6 +11,7 @@ import type { Conversation } from "../room/conversation";
 import { RoomClient, type RoomEvent } from "../room/room-client";
 import { downloadConversation } from "./download";
 import { titleOf } from "./names";
+import { createSessions } from "./sessions";
 import { keepSignedIn, SIGNED_OUT } from "./sign-in";
 import { createStaffChats } from "./staff-chats";
 
@@ -69,6 +70,7 @@ export function createProviderModel(session: ProviderSession, onSignedOut: (mess
   /** The names of colleagues whose chat box shows `conv`. */
   const colleaguesViewing = (conv: Conversation) => conv.viewers.value.filter((id) => id !== session.id).map(nameOf);
   const staffChats = createStaffChats({ selfId: session.id, client, confirm, openChat, unview, title });
+  const sessions = createSessions({ selfId: session.id, isHost: session.role === "host", client, confirm, prefs, unview });
 
   const announce = (text: string) => {
     // Re-set so the same words are announced twice in a row.
@@ -94,7 +96,8 @@ export function createProviderModel(session: ProviderSession, onSignedOut: (mess
       }
       case "patient_left": {
         const conv = event.conv;
-        conv.event(Date.now(), `${title(conv)} left`);
+        // A session's list has said so already (left, or removed by a host).
+        if (!conv.roster.value?.members.some((m) => m.role === "patient" && m.gone)) conv.event(Date.now(), `${title(conv)} left`);
         announce(`${title(conv)} left the waiting room.`);
         // Keep what staff may still read or download; drop the rest.
         if (view.value?.c !== conv.id && conv.messages.value.length === 0) client.drop(conv.id);
@@ -120,6 +123,8 @@ export function createProviderModel(session: ProviderSession, onSignedOut: (mess
         unview(event.conv.id);
         return;
       case "downloaded":
+      case "deleted":
+      case "participants":
         return;
       case "notice":
         lastError.value = event.text;
@@ -261,6 +266,7 @@ export function createProviderModel(session: ProviderSession, onSignedOut: (mess
     nameOf,
     colleaguesViewing,
     ...staffChats,
+    ...sessions,
 
     openChat,
     minimize() {

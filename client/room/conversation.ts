@@ -1,5 +1,5 @@
 import { computed, signal } from "@preact/signals";
-import type { ChatMessage, ConversationKind, ConversationMeta, PatientStatus, QueueEntry, SessionInfo } from "../../protocol/wire";
+import { TYPING, type AccessCode, type ChatMessage, type ConversationKind, type ConversationMeta, type PatientStatus, type QueueEntry, type Roster, type SessionInfo, type Tombstone } from "../../protocol/wire";
 import { interleave, merge } from "./replica";
 
 /** Where a conversation stands for this page. */
@@ -10,6 +10,13 @@ export interface TimelineEvent {
   afterSeq: number;
   time: number;
   text: string;
+}
+
+/** Someone else typing here, until about when. */
+export interface Typist {
+  id: string;
+  name: string;
+  until: number;
 }
 
 export interface Pending {
@@ -44,6 +51,15 @@ export class Conversation {
   readonly viewers = signal<string[]>([]);
   /** Everything up to here is in a downloaded chat-history.txt. */
   readonly downloadedSeq = signal(0);
+  /** Sessions: who takes part, as the room signed it, and who of them has a page open. */
+  readonly roster = signal<Roster | null>(null);
+  readonly online = signal<string[]>([]);
+  /** Others typing here now. Never kept beyond the page, never handed back. */
+  readonly typing = signal<Typist[]>([]);
+  /** Hosts' pages: the session's access code now. */
+  readonly code = signal<AccessCode | null>(null);
+  /** Deleted messages, in their places (seq order): their text is gone for good. */
+  readonly tombstones = signal<Tombstone[]>([]);
   /** Everything up to here was erased for everyone; the room never brings it back. */
   erasedUpto = 0;
   /** Everything up to here was erased for this person only (a colleague still had it open). */
@@ -68,10 +84,67 @@ export class Conversation {
     this.events.value = [...this.events.value, { afterSeq: this.top, time, text }];
   }
 
-  /** Adds a message once, in sequence order; false if it was already here or erased. */
+  /** An event at server time `time`, placed after the last message written by then (deleted ones too: their places stay). */
+  eventAt(time: number, text: string): void {
+    let after = 0;
+    for (const m of [...this.messages.value, ...this.tombstones.value]) if (m.time <= time) after = Math.max(after, m.seq);
+    const list = [...this.events.value];
+    let i = list.length;
+    while (i > 0 && (list[i - 1].afterSeq > after || (list[i - 1].afterSeq === after && list[i - 1].time > time))) i--;
+    list.splice(i, 0, { afterSeq: after, time, text });
+    this.events.value = list;
+  }
+
+  /** Whether this message was deleted (by its seq, or its writer and client id). */
+  isDeleted(m: Pick<ChatMessage, "seq" | "by" | "cid">): boolean {
+    return this.tombstones.value.some((t) => t.seq === m.seq || (t.from === m.by && t.cid === m.cid));
+  }
+
+  /** A message was deleted: its text goes, its tombstone takes its place. False if this page knew already. */
+  bury(t: Tombstone): boolean {
+    if (t.seq <= Math.max(this.erasedUpto, this.floor) || this.tombstones.value.some((k) => k.seq === t.seq)) return false;
+    this.tombstones.value = [...this.tombstones.value, t].sort((a, b) => a.seq - b.seq);
+    this.messages.value = this.messages.value.filter((m) => m.seq !== t.seq && !(m.by === t.from && m.cid === t.cid));
+    return true;
+  }
+
+  /**
+   * The participant list as the room sent it. Changes since the last one
+   * become events: "<name> joined", "<name> left", "<name> was removed".
+   * The first list a page gets says what happened before only when
+   * `history` (staff pages, whose transcript tells all of it).
+   */
+  setParticipants(next: Roster, online: string[], history: boolean): void {
+    const before = this.roster.value;
+    this.roster.value = next;
+    this.online.value = online;
+    if (!before && !history) return;
+    const known = new Map((before?.members ?? []).map((m) => [m.id, m]));
+    for (const m of next.members) {
+      const was = known.get(m.id);
+      if (m.role === "guest" && !was) this.eventAt(m.at, `${m.name} joined`);
+      if (m.gone && was?.gone !== m.gone) this.eventAt(m.goneAt ?? m.at, m.gone === "removed" ? `${m.name} was removed` : `${m.name} left`);
+    }
+  }
+
+  /** "<name> is typing…" for a few seconds, unless they say it again or write. */
+  someoneTyping(id: string, name: string): void {
+    this.typing.value = [...this.typing.value.filter((t) => t.id !== id), { id, name, until: Date.now() + TYPING.showForMs }];
+    setTimeout(() => {
+      const now = Date.now();
+      if (this.typing.value.some((t) => t.until <= now)) this.typing.value = this.typing.value.filter((t) => t.until > now);
+    }, TYPING.showForMs);
+  }
+
+  /** They wrote: no longer typing. */
+  stoppedTyping(id: string): void {
+    if (this.typing.value.some((t) => t.id === id)) this.typing.value = this.typing.value.filter((t) => t.id !== id);
+  }
+
+  /** Adds a message once, in sequence order; false if it was already here, erased or deleted. */
   receive(msg: ChatMessage): boolean {
     this.settle(msg.cid);
-    if (msg.seq <= Math.max(this.erasedUpto, this.floor)) return false;
+    if (msg.seq <= Math.max(this.erasedUpto, this.floor) || this.isDeleted(msg)) return false;
     const next = merge(this.messages.value, msg);
     if (!next) return false;
     this.messages.value = next;
@@ -100,6 +173,7 @@ export class Conversation {
     else this.erasedUpto = Math.max(this.erasedUpto, upto);
     const had = this.messages.value.length;
     this.messages.value = this.messages.value.filter((m) => m.seq > upto);
+    this.tombstones.value = this.tombstones.value.filter((t) => t.seq > upto);
     // Events up to the erase point belong to the erased conversation.
     this.events.value = this.events.value.filter((e) => e.afterSeq > upto);
     this.downloadedSeq.value = Math.max(this.downloadedSeq.value, upto);
@@ -108,7 +182,7 @@ export class Conversation {
 
   /** Messages and events merged in the order they happened. */
   timeline() {
-    return interleave(this.messages.value, this.events.value);
+    return interleave(this.messages.value, this.events.value, this.tombstones.value);
   }
 }
 

@@ -1,4 +1,4 @@
-import { LIMITS, type ChatMessage, type Seed } from "../../protocol/wire";
+import { LIMITS, type ChatMessage, type Seed, type Tombstone } from "../../protocol/wire";
 
 /**
  * A page's copy of a conversation. The browsers are the replicas: after a
@@ -24,15 +24,18 @@ const SEED_BYTES = 40_000;
 
 /**
  * A conversation as seed frames, split to stay under the frame limit. The
- * first frame carries `extra` (a staff page's queue entry, erase points and
- * signed description), and there is always at least one frame.
+ * first frame carries `extra` (a staff page's queue entry, erase points,
+ * signed description, participant list and access code); tombstones go
+ * along, at most a frame's worth in each; there is always at least one frame.
  */
-export function seedFrames(c: string, messages: readonly ChatMessage[], extra: Pick<Seed, "erased" | "floor" | "patient" | "meta"> = {}): Seed[] {
+export function seedFrames(c: string, messages: readonly ChatMessage[], extra: Pick<Seed, "erased" | "floor" | "patient" | "meta" | "deleted" | "roster" | "code"> = {}): Seed[] {
+  const { deleted = [], ...first } = extra;
   const frames: Seed[] = [];
   let batch: ChatMessage[] = [];
   let bytes = 0;
   const flush = () => {
-    frames.push({ type: "seed", c, messages: batch, ...(frames.length === 0 ? extra : {}) });
+    const graves = deleted.slice(frames.length * LIMITS.seedMessages, (frames.length + 1) * LIMITS.seedMessages);
+    frames.push({ type: "seed", c, messages: batch, ...(frames.length === 0 ? first : {}), ...(graves.length > 0 ? { deleted: graves } : {}) });
     batch = [];
     bytes = 0;
   };
@@ -45,21 +48,31 @@ export function seedFrames(c: string, messages: readonly ChatMessage[], extra: P
     bytes += size;
   }
   if (batch.length > 0 || frames.length === 0) flush();
+  while (frames.length * LIMITS.seedMessages < deleted.length) flush();
   return frames;
 }
 
-export type TimelineItem<E> = { kind: "message"; msg: ChatMessage } | { kind: "event"; event: E };
+export type TimelineItem<E> = { kind: "message"; msg: ChatMessage } | { kind: "event"; event: E } | { kind: "deleted"; tombstone: Tombstone };
 
-/** Messages and events (each placed after the seq it followed) merged in the order they happened. */
-export function interleave<E extends { afterSeq: number }>(messages: readonly ChatMessage[], events: readonly E[]): TimelineItem<E>[] {
+/**
+ * Messages, tombstones of deleted messages (each in its message's place)
+ * and events (each placed after the seq it followed), merged in the order
+ * they happened.
+ */
+export function interleave<E extends { afterSeq: number }>(messages: readonly ChatMessage[], events: readonly E[], tombstones: readonly Tombstone[] = []): TimelineItem<E>[] {
   const queued = [...events];
   const out: TimelineItem<E>[] = [];
   const flush = (upto: number) => {
     while (queued.length > 0 && queued[0].afterSeq <= upto) out.push({ kind: "event", event: queued.shift()! });
   };
-  for (const msg of messages) {
-    flush(msg.seq - 1);
-    out.push({ kind: "message", msg });
+  const items: (TimelineItem<E> & { seq: number })[] = [
+    ...messages.map((msg) => ({ kind: "message" as const, msg, seq: msg.seq })),
+    ...tombstones.map((tombstone) => ({ kind: "deleted" as const, tombstone, seq: tombstone.seq })),
+  ];
+  if (tombstones.length > 0) items.sort((a, b) => a.seq - b.seq);
+  for (const { seq, ...item } of items) {
+    flush(seq - 1);
+    out.push(item as TimelineItem<E>);
   }
   flush(Infinity);
   return out;

@@ -12,6 +12,7 @@ import {
   type SessionInfo,
   type ServerMessageOf,
   type StaffEntry,
+  TYPING,
 } from "../../protocol/wire";
 import { newClientId } from "../lib/ids";
 import { Conversation, fromQueue } from "./conversation";
@@ -32,6 +33,10 @@ export type RoomEvent =
   | { type: "conversation_added"; conv: Conversation }
   | { type: "member_left"; conv: Conversation; name: string }
   | { type: "group_deleted"; conv: Conversation }
+  /** A session's participant list changed (someone joined, left, was removed, connected or not). */
+  | { type: "participants"; conv: Conversation }
+  /** A message was deleted for everyone. */
+  | { type: "deleted"; conv: Conversation; by: string }
   /** An error the room sent that is about no pending message. */
   | { type: "notice"; text: string };
 
@@ -68,6 +73,8 @@ export class RoomClient {
   private readonly tombstones = new Map<string, ConversationMeta>();
   private readonly listeners = new Set<(event: RoomEvent) => void>();
   private readonly out: (msg: ClientMessage) => boolean;
+  /** When this page last said its person was typing, per conversation. */
+  private readonly typed = new Map<string, number>();
 
   constructor(options: RoomClientOptions) {
     this.out = options.send;
@@ -204,10 +211,35 @@ export class RoomClient {
         if (!failed) this.emit({ type: "notice", text: msg.message });
         return;
       }
+      case "deleted": {
+        const { type: _, c, ...tombstone } = msg;
+        const conv = this.get(c);
+        if (!conv) return;
+        // Our own message, deleted before its echo reached us (a resend after a restart): not pending any more.
+        if (tombstone.from === this.self.value?.id) conv.settle(tombstone.cid);
+        if (conv.bury(tombstone)) this.emit({ type: "deleted", conv, by: tombstone.by });
+        return;
+      }
+      case "participants": {
+        const { type: _, online, ...roster } = msg;
+        const conv = this.get(roster.c);
+        if (!conv) return;
+        conv.setParticipants(roster, online, this.isStaff);
+        this.emit({ type: "participants", conv });
+        return;
+      }
+      case "typing":
+        return this.get(msg.c)?.someoneTyping(msg.id, msg.name);
+      case "access_code": {
+        const conv = this.get(msg.c);
+        if (conv) conv.code.value = msg.code;
+        return;
+      }
       case "ping":
         return;
     }
   }
+
 
   private welcome(msg: ServerMessageOf<"welcome">): void {
     // A new epoch means the room's memory was reset: hand it back our copies.
@@ -237,6 +269,7 @@ export class RoomClient {
     this.lastN = Math.max(this.lastN, msg.n);
     const conv = this.get(msg.c);
     if (!conv || !conv.receive(msg) || msg.by === this.self.value?.id || msg.seq <= this.seen) return;
+    conv.stoppedTyping(msg.by);
     this.emit({ type: "message", conv, msg });
   }
 
@@ -321,9 +354,10 @@ export class RoomClient {
   }
 
   private seedOf(conv: Conversation): Seed[] {
-    if (!this.isStaff) return conv === this.mine.value ? seedFrames(conv.id, conv.messages.value) : [];
+    const deleted = conv.tombstones.value.length > 0 ? { deleted: conv.tombstones.value } : {};
+    if (!this.isStaff) return conv === this.mine.value ? seedFrames(conv.id, conv.messages.value, deleted) : [];
     const meta = conv.meta.value;
-    if (meta) return seedFrames(conv.id, conv.messages.value, { meta });
+    if (meta) return seedFrames(conv.id, conv.messages.value, { meta, ...deleted });
     const patient = conv.patient.value;
     if (!patient || conv.status.value === "left" || conv.status.value === "ended") return [];
     const session = conv.session.value;
@@ -336,6 +370,9 @@ export class RoomClient {
       },
       ...(conv.erasedUpto > 0 ? { erased: conv.erasedUpto } : {}),
       ...(conv.floor > 0 ? { floor: conv.floor } : {}),
+      ...(session && conv.roster.value ? { roster: conv.roster.value } : {}),
+      ...(session && conv.code.value && this.self.value?.role === "host" ? { code: conv.code.value } : {}),
+      ...deleted,
     });
   }
 
@@ -346,11 +383,20 @@ export class RoomClient {
     return this.out(msg);
   }
 
+  /** Says this person is typing in `c`: at most every few seconds, however fast they type. */
+  typing(c: string): void {
+    const now = Date.now();
+    if (now - (this.typed.get(c) ?? -Infinity) < TYPING.sendEveryMs) return;
+    if (this.out({ type: "typing", c })) this.typed.set(c, now);
+  }
+
   /** Writes in a conversation; the message is pending until the room echoes or acks it. */
   write(c: string, text: string): string | null {
     const conv = this.get(c);
     if (!conv) return null;
     const cid = newClientId();
+    // The message ends this person's typing notice on the other pages: the next keystroke starts a new one.
+    this.typed.delete(c);
     conv.pending.value = [...conv.pending.value, { cid, text }];
     this.out({ type: "send", c, cid, text });
     return cid;

@@ -10,6 +10,10 @@ export interface LogLine {
   time?: number;
   pending?: boolean;
   failed?: string;
+  /** A deleted message's place: "Message deleted". */
+  deleted?: true;
+  /** This person may delete this message. */
+  onDelete?(): void;
 }
 
 /** The conversation as role="log", so screen readers announce new lines. */
@@ -40,6 +44,15 @@ export function ChatLog({ lines, label, empty }: { lines: LogLine[]; label: stri
                 Not sent: {line.failed}
               </span>
             )}
+            {line.onDelete && (
+              <button type="button" class="link small delete" aria-label="Delete message" onClick={line.onDelete}>
+                Delete
+              </button>
+            )}
+          </li>
+        ) : line.deleted ? (
+          <li key={line.key} class="notice deleted">
+            Message deleted
           </li>
         ) : (
           <li key={line.key} class="notice">

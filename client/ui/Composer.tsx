@@ -7,7 +7,7 @@ import { LIMITS } from "../../protocol/wire";
  * is not possible the box is disabled and the reason is shown beside it
  * (and read out with the box, as its description).
  */
-export function Composer({ onSend, disabledReason, label = "Message" }: { onSend(text: string): void; disabledReason?: string; label?: string }) {
+export function Composer({ onSend, onType, disabledReason, label = "Message" }: { onSend(text: string): void; onType?(): void; disabledReason?: string; label?: string }) {
   const text = useSignal("");
   const reasonId = useId();
   const tooLong = text.value.length > LIMITS.textChars;
@@ -33,7 +33,10 @@ export function Composer({ onSend, disabledReason, label = "Message" }: { onSend
         disabled={!!disabledReason}
         aria-describedby={disabledReason ? reasonId : undefined}
         aria-invalid={tooLong}
-        onInput={(e) => (text.value = e.currentTarget.value)}
+        onInput={(e) => {
+          text.value = e.currentTarget.value;
+          if (text.value.trim()) onType?.();
+        }}
         onKeyDown={(e) => {
           if (e.key === "Enter" && !e.shiftKey && !e.isComposing) submit(e);
         }}

@@ -111,8 +111,16 @@ describe("wrangler deploy --dry-run on the build", () => {
     expect(mainModule).toMatch(/export\s*\{[^}]*\bRoomDO\b[^}]*\}/);
   });
 
-  it("creates RoomDO as a SQLite-backed class in migration v1", () => {
-    expect(deployConfig.migrations).toEqual([{ tag: "v1", new_sqlite_classes: ["RoomDO"] }]);
+  it("binds DIRECTORY to the DirectoryDO class (access codes), which the bundled entry module exports", () => {
+    expect(metadata.bindings).toContainEqual({ name: "DIRECTORY", type: "durable_object_namespace", class_name: "DirectoryDO" });
+    expect(mainModule).toMatch(/export\s*\{[^}]*\bDirectoryDO\b[^}]*\}/);
+  });
+
+  it("creates RoomDO in migration v1 and DirectoryDO in v2, both SQLite-backed", () => {
+    expect(deployConfig.migrations).toEqual([
+      { tag: "v1", new_sqlite_classes: ["RoomDO"] },
+      { tag: "v2", new_sqlite_classes: ["DirectoryDO"] },
+    ]);
   });
 
   it("uploads the built client as static assets, served after the Worker with the single-page fallback", () => {

@@ -220,3 +220,46 @@ export async function setHidden(page: Page, hidden: boolean): Promise<void> {
     document.dispatchEvent(new Event("visibilitychange"));
   }, hidden);
 }
+
+/** A host starts a text-only session with a waiting patient from the queue; the chat box shows it. */
+export async function startTextOnlySession(provider: Page, patient: string): Promise<Locator> {
+  await provider.getByRole("button", { name: `More actions for ${patient}` }).click();
+  await provider.getByRole("menuitem", { name: "Start text-only session" }).click();
+  const box = chatBox(provider, patient);
+  await expect(box.getByText("Text-only session", { exact: true })).toBeVisible();
+  return box;
+}
+
+/** Opens "Add participant" in the session with `patient`; the code as shown (`123 456 789`) and the invite link. The dialog stays open. */
+export async function addParticipant(provider: Page, patient: string): Promise<{ shown: string; link: string; dialog: Locator }> {
+  await chatBox(provider, patient).getByRole("button", { name: "Add participant" }).click();
+  const dialog = provider.getByRole("dialog", { name: "Add participant" });
+  const code = dialog.getByText(/^\d{3} \d{3} \d{3}$/);
+  await expect(code).toBeVisible();
+  return { shown: (await code.textContent())!, link: await dialog.getByRole("textbox", { name: "Invite link" }).inputValue(), dialog };
+}
+
+/** A client address of its own: the join page's wrong tries are limited per address. */
+export const newAddress = () => `198.51.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 254) + 1}`;
+/** An address for a test that uses up its wrong tries: from a range no other test joins from. */
+export const guesserAddress = () => `203.0.113.${Math.floor(Math.random() * 254) + 1}`;
+
+/** Someone types the access code and their name on the join page, in a browser context of their own, and lands in the session. */
+export async function joinByCode(browser: Browser, code: string, name: string, address = newAddress()): Promise<Page> {
+  const page = await (await browser.newContext({ extraHTTPHeaders: { "CF-Connecting-IP": address } })).newPage();
+  return joinOn(page, code, name);
+}
+
+/** The same on a page of one's own (one whose clock a test controls, say). */
+export async function joinOn(page: Page, code: string, name: string): Promise<Page> {
+  await page.goto("/join");
+  await page.getByRole("textbox", { name: "Access code" }).fill(code);
+  await page.getByRole("textbox", { name: "Your name" }).fill(name);
+  await page.getByRole("button", { name: "Join", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Text-only session with your provider" })).toBeVisible();
+  await expect(page.getByText(/Connecting|Reconnecting/)).toHaveCount(0);
+  return page;
+}
+
+/** The "Participants" list of a page or chat box, one line per person. */
+export const participants = (scope: Page | Locator) => scope.getByRole("list", { name: "Participants" });

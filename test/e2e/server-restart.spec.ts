@@ -2,7 +2,24 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:net";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { chatBox, createGroup, downloadChat, log, newRoom, openChat, openStaffChat, providerLink, send, SECRET, signInProvider, staffItem } from "./fixtures";
+import {
+  addParticipant,
+  chatBox,
+  checkInFrom,
+  createGroup,
+  downloadChat,
+  log,
+  newRoom,
+  openChat,
+  openStaffChat,
+  participants,
+  providerLink,
+  send,
+  SECRET,
+  signInProvider,
+  staffItem,
+  startTextOnlySession,
+} from "./fixtures";
 
 /** A local server of our own (the built worker in workerd), so this test can stop and restart it. */
 class LocalServer {
@@ -164,4 +181,49 @@ test("after the server restarts, a staff group comes back whole on its members' 
   const { text } = await downloadChat(rivera, "Ward team");
   expect(text).toContain("  Host: Dr. Smith\n  Host: Dr. Rivera\n");
   expect(text.split("\n").filter((l) => / \[Host\] /.test(l)).map((l) => l.replace(/^.*?\] [^:]+: /, ""))).toEqual(all);
+});
+
+/** Someone joins by access code on the join page of the server under test. */
+async function joinAt(browser: Browser, baseURL: string, code: string, name: string): Promise<Page> {
+  const guest = await page(browser, baseURL);
+  await guest.goto("/join");
+  await guest.getByRole("textbox", { name: "Access code" }).fill(code);
+  await guest.getByRole("textbox", { name: "Your name" }).fill(name);
+  await guest.getByRole("button", { name: "Join", exact: true }).click();
+  await expect(guest.getByRole("heading", { name: "Text-only session with your provider" })).toBeVisible();
+  return guest;
+}
+
+test("after the server restarts, the host's page brings a group session back: the guest is in it again, its access code still works, and a deleted message stays deleted", async ({ browser }) => {
+  test.setTimeout(90_000);
+  const room = newRoom();
+  const host = await page(browser, server.url);
+  await signInProvider(host, await providerLink(room, "Dr. Smith"));
+  const ana = await page(browser, server.url);
+  await checkInFrom(ana, room, "Ana Lima");
+  const box = await startTextOnlySession(host, "Ana Lima");
+  const { shown, dialog } = await addParticipant(host, "Ana Lima");
+  await dialog.getByRole("button", { name: "Done" }).click();
+  const grace = await joinAt(browser, server.url, shown, "Grace Interpreter");
+  await send(ana, "A detail to delete");
+  await send(grace, "Before the restart, from Grace");
+  await log(box).getByRole("listitem").filter({ hasText: "A detail to delete" }).getByRole("button", { name: "Delete message" }).click();
+  await host.getByRole("dialog", { name: "Delete this message?" }).getByRole("button", { name: "Delete" }).click();
+  for (const p of [host, ana, grace]) await expect(log(p).getByText("Message deleted")).toBeVisible();
+
+  await server.stop();
+  for (const p of [host, ana, grace]) await expect(reconnecting(p)).toBeVisible({ timeout: 35_000 });
+  await server.start();
+
+  for (const p of [host, ana, grace]) await expect(reconnecting(p)).toHaveCount(0, { timeout: 40_000 });
+  await expect(participants(box).getByRole("listitem").filter({ hasText: "Grace Interpreter" })).not.toContainText("not connected", { timeout: 20_000 });
+  await send(host, "After the restart, from the host", box);
+  for (const p of [ana, grace]) await expect(log(p)).toContainText("After the restart, from the host");
+  for (const p of [host, ana, grace]) {
+    await expect(log(p)).not.toContainText("A detail to delete");
+    await expect(log(p).getByText("Message deleted")).toHaveCount(1);
+    await expect(log(p).getByText("Before the restart, from Grace", { exact: true })).toHaveCount(1);
+  }
+  const omar = await joinAt(browser, server.url, shown, "Omar Brother");
+  await expect(participants(omar)).toContainText("Grace Interpreter");
 });

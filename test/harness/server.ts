@@ -69,7 +69,7 @@ export async function startServer({ port, vars = {}, onLog, persistTo }: ServerO
     compatibilityDate: built.compatibility_date,
     compatibilityFlags: built.compatibility_flags,
     // SQLite-backed, as wrangler.toml declares it for production.
-    durableObjects: { ROOMS: { className: "RoomDO", useSQLite: true } },
+    durableObjects: { ROOMS: { className: "RoomDO", useSQLite: true }, DIRECTORY: { className: "DirectoryDO", useSQLite: true } },
     bindings: { ...built.vars, SESSION_SECRET: "e2e-secret-not-for-production", ...vars },
     assets: {
       directory: resolve(root, "dist/client"),

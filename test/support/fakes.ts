@@ -4,9 +4,10 @@
  */
 import { createHmac } from "node:crypto";
 import { PROTOCOL_VERSION, type ChatMessage, type ServerMessage, type ServerMessageOf, type StaffRole } from "../../protocol/wire";
+import { Directory, type DirectoryOptions } from "../../worker/directory/directory";
 import { randomId } from "../../worker/ids";
 import type { Clock } from "../../worker/room/clock";
-import { Room, type Identity, type Peer, type RoomOptions } from "../../worker/room/room";
+import { Room, type DirectoryPort, type Identity, type Peer, type RoomOptions } from "../../worker/room/room";
 import type { Socket } from "../../worker/room/socket";
 import { copyOf } from "./copy";
 
@@ -140,6 +141,33 @@ export class Client {
   }
 }
 
+/** Lets promises settle (the directory answers a room asynchronously, as a Durable Object does). */
+export const settled = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * The directory every room shares, in memory, reaching `room()` as the
+ * Durable Objects reach each other: every answer comes a turn later.
+ */
+export function localDirectory(room: () => Room, clock: Clock, options: Partial<DirectoryOptions> = {}) {
+  const make = () => new Directory({ now: () => clock.now(), rooms: { admitGuest: async (_room, c, code, name) => room().admitGuest(c, code, name) }, ...options });
+  let directory = make();
+  const port: DirectoryPort = {
+    issue: async (r, c, until) => directory.issue(r, c, until),
+    renew: async (r, codes) => directory.renew(r, codes),
+    withdraw: async (r, codes) => directory.withdraw(r, codes),
+  };
+  return {
+    get directory() {
+      return directory;
+    },
+    port,
+    /** The directory loses its memory (evicted, or a deploy). */
+    reset() {
+      directory = make();
+    },
+  };
+}
+
 /** Signs as the worker does, with a test secret. */
 export const sign = (data: string) => createHmac("sha256", "unit-test-secret").update(data).digest("base64url");
 
@@ -149,8 +177,10 @@ export const sign = (data: string) => createHmac("sha256", "unit-test-secret").u
  */
 export function setup(options: Partial<RoomOptions> = {}) {
   const clock = new FakeClock();
-  const roomOptions: RoomOptions = { name: "clinic", graceMs: GRACE_MS, capacity: 50, epoch: EPOCH, clock, sign, seqBase: 0, deadAfterMs: 0, checkInsPerMinute: 1000, ...options };
-  let room = new Room(roomOptions);
+  let room: Room;
+  const codes = localDirectory(() => room, clock);
+  const roomOptions: RoomOptions = { name: "clinic", graceMs: GRACE_MS, capacity: 50, epoch: EPOCH, clock, sign, seqBase: 0, deadAfterMs: 0, checkInsPerMinute: 1000, directory: codes.port, ...options };
+  room = new Room(roomOptions);
   let resets = 0;
   let logins = 0;
   return {
@@ -159,6 +189,14 @@ export function setup(options: Partial<RoomOptions> = {}) {
       return room;
     },
     clock,
+    /** The directory of access codes this room registers its codes in (a new one after `resetDirectory`). */
+    get directory() {
+      return codes.directory;
+    },
+    /** The directory's memory is lost too (a deploy restarts every Durable Object). */
+    resetDirectory(): void {
+      codes.reset();
+    },
     /**
      * The room's memory is lost (a deploy, an eviction) `after` ms from now:
      * a new instance with a new epoch, numbering from the clock as in
@@ -203,6 +241,24 @@ export function setup(options: Partial<RoomOptions> = {}) {
     /** The same page reconnecting after a blip: it resumes from what it got. */
     resume(who: Client): Client {
       return new Client(room, who.identity).hello({ resume: who.resumeState() });
+    },
+    /** A host asks for a new access code for session `c`; the code, once the directory answered. */
+    async code(host: Client, c: string): Promise<string> {
+      host.send({ type: "new_code", c });
+      await settled();
+      const code = host.of("access_code").filter((f) => f.c === c).at(-1)?.code?.code;
+      if (!code) throw new Error(`no access code for ${c}: ${JSON.stringify(host.of("error"))}`);
+      return code;
+    },
+    /** Someone types `code` and their name on the join page (from `address`); the identity their guest cookie carries. */
+    async joinIdentity(code: string, name: string, address = "203.0.113.9"): Promise<Identity> {
+      const result = await codes.directory.redeem(code, name, address);
+      if (!result.ok) throw new Error(`join refused: ${result.reason}`);
+      return { role: "guest", id: result.guest.id, name, c: result.guest.c };
+    },
+    /** A guest joins by `code` and opens their page. */
+    async guest(code: string, name: string): Promise<Client> {
+      return new Client(room, await this.joinIdentity(code, name)).hello();
     },
   };
 }

@@ -5,7 +5,7 @@
  * (client/room/room-client.ts).
  */
 import { seedFrames } from "../../client/room/replica";
-import type { ChatMessage, QueueEntry } from "../../protocol/wire";
+import type { AccessCode, ChatMessage, QueueEntry, Roster, ServerMessage, Tombstone } from "../../protocol/wire";
 import { Signatures } from "../../worker/room/signatures";
 import { Client, setup, sign } from "./fakes";
 
@@ -17,6 +17,22 @@ export interface Held {
   messages: ChatMessage[];
   erased?: number;
   floor?: number;
+  /** A session's participant list, its access code (hosts), and tombstones of deleted messages. */
+  roster?: Roster;
+  code?: AccessCode;
+  deleted?: Tombstone[];
+}
+
+/** What a page was told of conversation `c`'s participants, code and deletions, as it hands them back. */
+export function extrasOf(frames: readonly ServerMessage[], c: string): Pick<Held, "roster" | "code" | "deleted"> {
+  const list = frames.filter((f) => f.type === "participants" && f.c === c).at(-1);
+  const code = frames.filter((f) => f.type === "access_code" && f.c === c).at(-1);
+  const deleted = frames.flatMap((f) => (f.type === "deleted" && f.c === c ? [f] : [])).map(({ type: _t, c: _c, ...t }) => t);
+  return {
+    ...(list?.type === "participants" ? { roster: { c, members: list.members, sig: list.sig } } : {}),
+    ...(code?.type === "access_code" && code.code ? { code: code.code } : {}),
+    ...(deleted.length > 0 ? { deleted } : {}),
+  };
 }
 
 export const texts = (msgs: readonly ChatMessage[]) => msgs.map((m) => m.text);
@@ -25,24 +41,31 @@ export const records = (msgs: readonly ChatMessage[]) => msgs.map(({ n: _n, ...m
 
 /** What `staff`'s page holds of every patient in the queue now. */
 export function heldBy(t: T, staff: Client): Held[] {
-  return t.room.queueSnapshot().map((entry) => ({ entry, messages: staff.copy(entry.c) }));
+  return t.room.queueSnapshot().map((entry) => ({ entry, messages: staff.copy(entry.c), ...extrasOf(staff.frames, entry.c) }));
 }
 
 /** A staff page from before the reset reconnects and hands back every patient's conversation it holds. */
 export function staffRejoins(t: T, who: Client, held: readonly Held[], resume = who.resumeState()): Client {
   const page = new Client(t.room, who.identity).hello({ resume });
-  for (const { entry, messages, erased, floor } of held) {
+  for (const { entry, messages, erased, floor, roster, code, deleted } of held) {
     const { id, name, checkedInAt, session } = entry;
-    const extra = { patient: { id, name, checkedInAt, ...(session ? { session } : {}) }, ...(erased ? { erased } : {}), ...(floor ? { floor } : {}) };
+    const extra = {
+      patient: { id, name, checkedInAt, ...(session ? { session } : {}) },
+      ...(erased ? { erased } : {}),
+      ...(floor ? { floor } : {}),
+      ...(roster ? { roster } : {}),
+      ...(code ? { code } : {}),
+      ...(deleted ? { deleted } : {}),
+    };
     for (const frame of seedFrames(entry.c, messages, extra)) page.send(frame);
   }
   return page;
 }
 
-/** A patient's page from before the reset reconnects and hands back its copy. */
-export function patientRejoins(t: T, who: Client, held: readonly ChatMessage[], resume = who.resumeState()): Client {
+/** A patient's (or guest's) page from before the reset reconnects and hands back its copy, with the tombstones it holds. */
+export function patientRejoins(t: T, who: Client, held: readonly ChatMessage[], resume = who.resumeState(), deleted?: Tombstone[]): Client {
   const page = new Client(t.room, who.identity).hello({ resume });
-  for (const frame of seedFrames(who.c, held)) page.send(frame);
+  for (const frame of seedFrames(who.c, held, deleted ? { deleted } : {})) page.send(frame);
   return page;
 }
 

@@ -6,6 +6,6 @@ declare namespace Cloudflare {
   interface Env extends WorkerEnv {}
   interface GlobalProps {
     mainModule: typeof import("../../worker/index");
-    durableNamespaces: "RoomDO";
+    durableNamespaces: "RoomDO" | "DirectoryDO";
   }
 }

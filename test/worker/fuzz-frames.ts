@@ -8,8 +8,8 @@
  * a `text` or `cid`, which a valid message would rightly carry to staff.
  *
  * Every frame made here gets exactly one answer from the room (or closes
- * the socket), which fuzz.test.ts counts: so no `presence` or `pong`, the
- * two frames a room takes from a patient in silence.
+ * the socket), which fuzz.test.ts counts: so no `presence`, `typing` or
+ * `pong`, the frames a room takes from a patient in silence.
  */
 import { LIMITS, PROTOCOL_VERSION } from "../../protocol/wire";
 
@@ -68,6 +68,11 @@ const TYPES = [
   "prefs",
   "seed",
   "ping",
+  "delete",
+  "new_code",
+  "withdraw_code",
+  "remove",
+  "leave_session",
 ] as const;
 const TYPE_LOOKALIKES = ["SEND", "Send", " send", "send ", "send\u0000", "sendd", "", "msg", "error", "welcome", "queue", "broadcast ", "erase", "__proto__", "constructor", "toString", ...TYPES];
 const EXTRA_KEYS = ["__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "by", "name", "role", "time", "seq", "n", "sig", "all", "q", "session", "to", "patient"];
@@ -173,6 +178,10 @@ export class FrameMaker {
         return { type, cid: this.cid(), title: `Group ${this.rng.int(100)}`, members: [this.id()] };
       case "prefs":
         return { type, c: this.id(), muted: this.rng.chance(0.5), archived: this.rng.chance(0.5) };
+      case "delete":
+        return { type, c: this.id(), seq: this.rng.int(1e6) };
+      case "remove":
+        return { type, c: this.id(), id: this.id() };
       case "seed": {
         const by = this.id();
         const messages = [{ type: "msg", seq: this.rng.int(1e6), cid: this.cid(), by, name: "Ana Lima", role: "patient", text: this.chatText(), time: this.rng.int(1e12), sig: this.junk(20) }];

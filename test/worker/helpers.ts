@@ -118,7 +118,7 @@ export async function staffCookie(room: string, name = "Dr. Rivera", role: Staff
 }
 
 /** Asks for a WebSocket upgrade; returns the response (which may be a refusal). */
-export function upgrade(room: string, cookie?: string, opts: { as?: "staff"; origin?: string | null } = {}): Promise<Response> {
+export function upgrade(room: string, cookie?: string, opts: { as?: "staff" | "guest"; origin?: string | null } = {}): Promise<Response> {
   const headers: Record<string, string> = { Upgrade: "websocket" };
   const origin = opts.origin === undefined ? ORIGIN : opts.origin;
   if (origin !== null) headers.Origin = origin;
@@ -301,7 +301,7 @@ export class Socket {
   }
 }
 
-export async function connect(room: string, cookie: string, opts: { as?: "staff" } = {}): Promise<Socket> {
+export async function connect(room: string, cookie: string, opts: { as?: "staff" | "guest" } = {}): Promise<Socket> {
   const res = await upgrade(room, cookie, opts);
   expect(res.status).toBe(101);
   if (!res.webSocket) throw new Error("no WebSocket in the upgrade response");
@@ -357,4 +357,34 @@ export async function resetRoom(room: string): Promise<void> {
 /** For afterEach: closes every socket a test left open. */
 export function closeAllSockets(): void {
   for (const socket of [...open]) socket.close();
+}
+
+/** A client address of its own (the join page's tries are limited per address). */
+export const newAddress = () => `198.51.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}`;
+
+/** Types `code` and `name` on the join page from `address`; the answer as the page gets it. */
+export function tryCode(code: string, name: string, address: string): Promise<Response> {
+  return postJson("/api/join", { code, name }, { "CF-Connecting-IP": address });
+}
+
+export interface JoinedGuest extends Joined {
+  cookie: string;
+}
+
+/** Joins a session by its access code and opens the guest's page. */
+export async function joinAsGuest(room: string, code: string, name: string, address = newAddress()): Promise<JoinedGuest> {
+  const res = await tryCode(code, name, address);
+  expect(res.status).toBe(200);
+  expect(await res.json()).toEqual({ room });
+  const cookie = cookieFrom(res, "qc_guest");
+  const socket = await connect(room, cookie, { as: "guest" });
+  return { socket, cookie, welcome: await socket.hello() };
+}
+
+/** A host asks for a session's access code over their socket; the code. */
+export async function codeFor(host: Socket, c: string): Promise<string> {
+  const from = host.mark();
+  host.send({ type: "new_code", c });
+  const frame = await host.waitForType("access_code", (m) => m.c === c && m.code !== null, { from });
+  return frame.code!.code;
 }

@@ -1,4 +1,5 @@
 import type { ClientMessage, ClientMessageOf, Role } from "../../protocol/wire";
+import type { AccessCodes } from "./access-codes";
 import type { Sequencer } from "./clock";
 import type { Conversations } from "./conversations";
 import type { Fanout } from "./fanout";
@@ -20,7 +21,11 @@ export interface AuditEvent {
     | "signed_out"
     | "group_created"
     | "group_left"
-    | "group_deleted";
+    | "group_deleted"
+    | "message_deleted"
+    | "code_made"
+    | "code_withdrawn"
+    | "removed";
   room: string;
   participant: string;
   role: Role;
@@ -43,6 +48,10 @@ export interface RoomContext {
   readonly fanout: Fanout;
   /** The room instance: changes when its memory was reset. */
   readonly epoch: string;
+  /** When this room instance began: soon after a reset, pages are still handing back what it lost. */
+  readonly startedAt: number;
+  /** Sessions' access codes, and the directory that finds a session from its code. */
+  readonly codes: AccessCodes;
   audit(event: AuditEvent["event"], who: { id: string; role: Role }): void;
 }
 

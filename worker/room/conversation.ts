@@ -1,4 +1,5 @@
-import type { ChatMessage, ConversationKind, ConversationMeta, QueueEntry } from "../../protocol/wire";
+import type { AccessCode, ChatMessage, ConversationKind, ConversationMeta, QueueEntry, Tombstone } from "../../protocol/wire";
+import type { Roster } from "./roster";
 
 /**
  * A message as the room keeps it: the frame without its conversation id,
@@ -47,6 +48,14 @@ export class Conversation {
   floors?: Map<string, number>;
   /** Client ids already applied, per sender (ids only, never text). */
   private readonly applied = new Map<string, number>();
+  /** Sessions: who takes part, who left and who was removed. */
+  roster?: Roster;
+  /** Sessions: the access code that admits guests now, if any. */
+  code?: AccessCode;
+  /** Deleted messages by seq: their text is gone, and no copy handed back brings it again. */
+  private graves?: Map<number, Tombstone>;
+  /** The same, by writer and client id: a resend of a deleted message stays deleted. */
+  private buried?: Set<string>;
 
   constructor(id: string, kind: ConversationKind, since: number) {
     this.id = id;
@@ -60,13 +69,14 @@ export class Conversation {
 
   /** Whether `person` is in it. Staff are in every patient's conversation. */
   includes(person: string, staff: boolean): boolean {
-    if (!this.staffOnly) return staff || this.patient?.id === person;
+    if (!this.staffOnly) return staff || this.patient?.id === person || (this.roster?.guests().includes(person) ?? false);
     return !!this.meta && !this.meta.deleted && this.meta.members.some((m) => m.id === person);
   }
 
   /** Everyone in it who is not staff: the patient (and, in a session, guests). */
   outsiders(): string[] {
-    return this.patient ? [this.patient.id] : [];
+    if (!this.patient) return [];
+    return this.roster ? [this.patient.id, ...this.roster.guests()] : [this.patient.id];
   }
 
   /** Staff conversations: the members who have not left. */
@@ -91,7 +101,7 @@ export class Conversation {
 
   /** Whether a handed-back message is new here: not erased, not here by seq or by sender and client id. */
   accepts(m: Pick<Stored, "seq" | "by" | "cid">): boolean {
-    if (m.seq <= this.erasedUpto) return false;
+    if (m.seq <= this.erasedUpto || this.isDeleted(m)) return false;
     const earlier = this.applied.get(`${m.by}:${m.cid}`);
     if (earlier !== undefined) return false;
     return !this.log.some((e) => e.seq === m.seq);
@@ -124,6 +134,7 @@ export class Conversation {
     const before = this.log.length;
     this.log = this.log.filter((e) => e.seq > upto);
     if (this.floors) for (const [who, f] of this.floors) if (f <= upto) this.floors.delete(who);
+    if (this.graves) for (const [seq, t] of this.graves) if (seq <= upto) this.unbury(t);
     return before - this.log.length;
   }
 
@@ -159,5 +170,41 @@ export class Conversation {
     let top = this.erasedUpto;
     for (const m of this.log) if (m.seq <= limit && m.seq > top) top = m.seq;
     return top;
+  }
+
+  /** Whether this message was deleted: by its seq, or by its writer and client id. */
+  isDeleted(m: Pick<Stored, "seq" | "by" | "cid">): boolean {
+    return !!this.graves?.has(m.seq) || !!this.buried?.has(`${m.by}:${m.cid}`);
+  }
+
+  /** The tombstone that deleted this message (by its seq, or its writer and client id), if any. */
+  graveOf(m: Pick<Stored, "seq" | "by" | "cid">): Tombstone | undefined {
+    const bySeq = this.graves?.get(m.seq);
+    if (bySeq || !this.buried?.has(`${m.by}:${m.cid}`)) return bySeq;
+    for (const t of this.graves!.values()) if (t.from === m.by && t.cid === m.cid) return t;
+    return undefined;
+  }
+
+  /** The tombstones kept, in seq order. */
+  tombstones(): Tombstone[] {
+    return [...(this.graves?.values() ?? [])].sort((a, b) => a.seq - b.seq);
+  }
+
+  /**
+   * Deletes a message for good: its text leaves the log, and the tombstone
+   * stays so that nothing handed back brings it again. False when this
+   * tombstone was already kept (or it is erased anyway).
+   */
+  bury(t: Tombstone): boolean {
+    if (t.seq <= this.erasedUpto || this.graves?.has(t.seq)) return false;
+    (this.graves ??= new Map()).set(t.seq, t);
+    (this.buried ??= new Set()).add(`${t.from}:${t.cid}`);
+    this.log = this.log.filter((e) => e.seq !== t.seq && !(e.by === t.from && e.cid === t.cid));
+    return true;
+  }
+
+  private unbury(t: Tombstone): void {
+    this.graves?.delete(t.seq);
+    this.buried?.delete(`${t.from}:${t.cid}`);
   }
 }

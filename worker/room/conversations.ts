@@ -16,6 +16,8 @@ export class Conversations {
   private readonly toAll = new Map<string, number>();
   /** Deleted groups' signed descriptions: a page that missed the deletion cannot hand the group back. */
   private readonly tombstones = new Map<string, ConversationMeta>();
+  /** Sessions that are over: a guest's cookie for one is told so. */
+  private readonly over = new Set<string>();
 
   /** The seq of the message to everyone waiting this sender already sent with `cid`, if any. */
   sentToAll(by: string, cid: string): number | undefined {
@@ -47,6 +49,15 @@ export class Conversations {
     this.patients.delete(conv);
     for (const id of conv.memberIds()) this.memberships.get(id)?.delete(conv);
     if (conv.meta?.deleted) this.bury(conv.meta);
+    if (conv.roster) {
+      if (this.over.size >= 10_000) this.over.delete(this.over.values().next().value!);
+      this.over.add(conv.id);
+    }
+  }
+
+  /** Whether `c` was a session that is over (in this room instance). */
+  sessionOver(c: string): boolean {
+    return this.over.has(c);
   }
 
   /** Remembers that a group was deleted (its newest tombstone). */

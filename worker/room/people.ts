@@ -9,7 +9,7 @@ export interface Identity {
   name: string;
   /** Staff: this sign-in (one per link opened), which signing out ends. */
   login?: string;
-  /** Patients: their conversation, check-in time, and scheduled session if any. */
+  /** Patients and guests: their conversation; patients also their check-in time, and scheduled session if any. */
   c?: string;
   checkedInAt?: number;
   session?: { id: string; startedAt: number; scheduled: true };
@@ -57,6 +57,10 @@ export class Person {
   leaveAt = 0;
   /** Staff: their own settings per staff conversation (mute, archive). */
   prefs?: Map<string, ConversationPrefs>;
+  /** Guests: the seq at which they joined, for their first page (they see the session from there on). */
+  joinFloor?: number;
+  /** When this person last said they were typing, per conversation. */
+  typedAt?: Map<string, number>;
 
   constructor(identity: Identity, now: number) {
     this.id = identity.id;

@@ -13,7 +13,13 @@ export type Action =
   | "create_group"
   | "leave_group"
   | "delete_group"
-  | "prefs";
+  | "prefs"
+  | "typing"
+  | "delete_any"
+  | "delete_own"
+  | "add_participant"
+  | "remove_participant"
+  | "leave_session";
 
 type Row = Partial<Record<Role, readonly (ConversationKind | "room")[]>>;
 
@@ -40,6 +46,12 @@ const TABLE: Record<Action, Row> = {
   leave_group: { host: ["group"], staff: ["group"] },
   delete_group: { host: ["group"] },
   prefs: { host: STAFF_CHATS, staff: STAFF_CHATS },
+  typing: { host: ALL_CHATS, staff: ALL_CHATS, patient: PATIENT_CHATS, guest: ["session"] },
+  delete_any: { host: ALL_CHATS },
+  delete_own: { host: ALL_CHATS, staff: ALL_CHATS, patient: PATIENT_CHATS, guest: ["session"] },
+  add_participant: { host: ["session"] },
+  remove_participant: { host: ["session"] },
+  leave_session: { staff: ["session"], patient: ["session"], guest: ["session"] },
 };
 
 export function can(role: Role, action: Action, where: ConversationKind | "room" = "room"): boolean {
@@ -52,7 +64,13 @@ export function refusal(action: Action): string {
     case "start_session":
     case "end_session":
     case "create_group":
+    case "add_participant":
+    case "remove_participant":
       return "Only a provider with a host licence can do that.";
+    case "delete_own":
+      return "You can delete only your own messages.";
+    case "leave_session":
+      return "A host ends the session instead of leaving it.";
     case "delete_group":
       return "Only the host who created this group can delete it.";
     case "leave_queue":

@@ -1,7 +1,7 @@
 import type { QueueEntry } from "../../protocol/wire";
 import { KeyedLimiter } from "../rate-limit";
 
-export type AdmitRefusal = "full" | "too_many" | "gone" | "ended" | "taken";
+export type AdmitRefusal = "full" | "too_many" | "gone" | "ended" | "taken" | "removed";
 
 /** How many ids of people who left, and of ended sessions, the room remembers. */
 const REMEMBERED = 50_000;
@@ -15,7 +15,7 @@ const REMEMBERED = 50_000;
 export class Queue {
   private readonly entries = new Map<string, QueueEntry>();
   /** Patients who left, were removed or whose session ended: why their cookie is refused. */
-  private readonly gone = new Map<string, "gone" | "ended">();
+  private readonly gone = new Map<string, "gone" | "ended" | "removed">();
   private readonly ended = new Map<string, true>();
   /** Scheduled sessions: the one patient whose link opened it. */
   private readonly claims = new Map<string, string>();
@@ -61,11 +61,11 @@ export class Queue {
     if (entry.session?.scheduled) this.claims.set(entry.session.id, entry.id);
   }
 
-  /** Takes a patient out of the queue; `forGood` also refuses their cookie from now on. */
-  remove(patientId: string, forGood: boolean): QueueEntry | undefined {
+  /** Takes a patient out of the queue; `forGood` also refuses their cookie from now on (saying `why`). */
+  remove(patientId: string, forGood: boolean, why: "gone" | "removed" = "gone"): QueueEntry | undefined {
     const entry = this.entries.get(patientId);
     this.entries.delete(patientId);
-    if (forGood && !this.gone.has(patientId)) remember(this.gone, patientId, "gone");
+    if (forGood && !this.gone.has(patientId)) remember(this.gone, patientId, why);
     return entry;
   }
 

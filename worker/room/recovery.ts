@@ -1,6 +1,8 @@
 import { CLOSE, PROTOCOL_VERSION, type ClientMessageOf, type ConversationMeta, type Seed, type ServerMessage } from "../../protocol/wire";
 import { randomId } from "../ids";
+import { bury, tombstoneFrame } from "./commands/delete";
 import { announceErase, eraseSeenOnReload } from "./commands/erase";
+import { guestSession, participantsFrame, presenceChanged, refuse, restoreRoster, startRoster } from "./commands/participants";
 import { admit, updateEntry } from "./commands/patients";
 import { sendPrefs, staffEntry } from "./commands/staff-chat";
 import type { RoomContext } from "./context";
@@ -9,6 +11,7 @@ import type { Socket } from "./socket";
 
 /** Page loads remembered, so a page whose first welcome was lost is not taken for a reload. */
 const PAGES_REMEMBERED = 10_000;
+
 
 /**
  * Joining and recovering: what a page gets when it says hello, and what a
@@ -64,10 +67,12 @@ export class Recovery {
 
     let conv: Conversation | undefined;
     if (!person.staff) {
-      conv = this.ensurePatient(socket);
+      conv = person.role === "guest" ? guestSession(ctx, socket) : this.ensurePatient(socket);
       if (!conv) return false;
-      // A new page load starts empty: nothing from before it, not even what a reset brings back.
-      if (cursor === null) socket.floor = known ?? Math.max(conv.lastSeq, ctx.seq.base);
+      // A new page load starts empty: nothing from before it, not even what a
+      // reset brings back. A guest's first page starts where they joined.
+      if (cursor === null) socket.floor = known ?? person.joinFloor ?? Math.max(conv.lastSeq, ctx.seq.base);
+      person.joinFloor = undefined;
     } else if (cursor === null && known === undefined && person.pages.size === 0) {
       eraseSeenOnReload(ctx, person);
     }
@@ -76,12 +81,14 @@ export class Recovery {
     // A new staff page: what this person's pages were shown before (all of it, if another is open now) is not news.
     const seen = person.staff && cursor === null ? (person.pages.size > 0 ? ctx.seq.seq : person.seenUpto) : undefined;
     const wasOnline = ctx.people.staffOnline;
+    const firstPage = person.pages.size === 0;
     socket.ready = true;
     ctx.people.arrived(person, socket);
     socket.send(this.welcome(socket, conv, seen));
     if (resync) socket.send({ type: "resync" });
     if (person.staff) this.staffJoined(socket, cursor, wasOnline);
     else this.catchUp(socket, [conv!], cursor);
+    if (firstPage) presenceChanged(ctx, person, conv, socket);
     return true;
   }
 
@@ -118,6 +125,7 @@ export class Recovery {
     });
     if (!result.ok) {
       const ended = result.reason === "ended";
+      if (result.reason === "removed") return refuse(socket, "You were removed from this session.", CLOSE.removed, "removed");
       socket.error("forbidden", ended ? "This session has ended." : result.reason === "full" ? "The waiting room is full. Please try again later." : "You are no longer in the waiting room.");
       socket.drop(ended ? CLOSE.ended : CLOSE.left, result.reason);
       return undefined;
@@ -153,10 +161,16 @@ export class Recovery {
    * catch-up cut off in the middle must not have sent a later one first.
    */
   private catchUp(socket: Socket, convs: Iterable<Conversation>, cursor: number | null): void {
+    const { ctx } = this;
+    const host = socket.person.role === "host";
     const missed: { n: number; frame: string }[] = [];
     for (const conv of convs) {
       const erased = conv.floorFor(socket.person.id);
       if (cursor !== null && erased > 0) socket.send({ type: "erased", c: conv.id, upto: erased, ...(erased > conv.erasedUpto ? { mine: true as const } : {}) });
+      if (conv.roster) socket.sendRaw(participantsFrame(ctx, conv));
+      if (host && conv.code) ctx.codes.send(conv, socket);
+      // Tombstones first: a page drops a deleted message it still holds, and never shows one it is sent.
+      for (const t of conv.tombstones()) if (t.seq > Math.max(socket.floor, erased)) socket.sendRaw(tombstoneFrame(conv, t));
       // Held messages only for pages from before the reset, as when they arrived.
       for (const m of conv.select(cursor ?? 0, Math.max(socket.floor, erased), !socket.handingBack)) missed.push({ n: m.n, frame: messageFrame(conv.id, m) });
     }
@@ -187,9 +201,16 @@ export class Recovery {
       if (conv.erasedUpto > before) announceErase(ctx, conv);
     }
     if (person.staff && seed.floor !== undefined) conv.eraseFor(person.id, Math.min(seed.floor, ctx.seq.base));
-    person.seedLeft -= seed.messages.length;
+    person.seedLeft -= seed.messages.length + (seed.deleted?.length ?? 0);
     if (person.seedLeft < 0) return socket.error("rate_limited", "Too much was handed back at once.", { c: conv.id });
     let refused = 0;
+    if (person.staff && seed.roster && !restoreRoster(ctx, conv, seed.roster)) refused++;
+    if (person.role === "host" && seed.code) ctx.codes.restore(conv, seed.code);
+    // A tombstone only ever removes: any page in the conversation may hand one back.
+    for (const t of seed.deleted ?? []) {
+      if (ctx.sigs.verifyTombstone(conv.id, t)) bury(ctx, conv, t, socket);
+      else refused++;
+    }
     for (const m of seed.messages) {
       // Numbered by this instance: it has it, or erased it. (A page handing back again after a blip holds such.)
       if (m.seq > ctx.seq.base) continue;
@@ -200,6 +221,12 @@ export class Recovery {
         continue;
       }
       if (m.seq <= socket.floor) continue;
+      const grave = conv.graveOf(m);
+      // Deleted while this page was away: it drops its copy too.
+      if (grave) {
+        socket.sendRaw(tombstoneFrame(conv, grave));
+        continue;
+      }
       if (conv.accepts(m)) {
         // A patient's or guest's copy is not the authority on what staff saw and erased.
         const held = !person.staff && !conv.staffOnly && !m.q;
@@ -261,6 +288,7 @@ export class Recovery {
       conv.kind = "session";
       updateEntry(ctx, conv.patient, { session: seed.patient.session });
       ctx.fanout.toConversation(conv, { type: "session_started", c: conv.id, session: seed.patient.session });
+      startRoster(ctx, conv, { restored: false });
     }
     if (!conv || !conv.includes(person.id, person.staff)) {
       if (!conv) socket.error("recipient_left", "This conversation has ended or its patient has left.", { c: seed.c });

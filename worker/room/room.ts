@@ -1,8 +1,10 @@
 import { CLOSE, HEARTBEAT, LIMITS, type ClientMessage, type ClientMessageOf, type QueueEntry } from "../../protocol/wire";
 import { randomId } from "../ids";
+import { AccessCodes, noDirectory, type DirectoryPort } from "./access-codes";
 import { Sequencer, systemClock, type Clock } from "./clock";
 import { commands as defaultCommands } from "./commands";
 import { setView } from "./commands/erase";
+import { admitGuest, presenceChanged, type GuestAdmission } from "./commands/participants";
 import { admit, removePatient, updateEntry } from "./commands/patients";
 import { staffEntry } from "./commands/staff-chat";
 import type { AuditEvent, Command, Commands, RoomContext } from "./context";
@@ -15,6 +17,8 @@ import { Recovery } from "./recovery";
 import { Signatures, type Sign } from "./signatures";
 import { Socket, type Peer, type SocketHost } from "./socket";
 
+export type { DirectoryPort } from "./access-codes";
+export type { GuestAdmission } from "./commands/participants";
 export type { Identity } from "./people";
 export type { Peer } from "./socket";
 
@@ -40,6 +44,8 @@ export interface RoomOptions {
   audit?: (event: AuditEvent) => void;
   /** Replaces some of the room's commands (tests inject failures). */
   commands?: Partial<Commands>;
+  /** Where sessions' access codes are registered; without one, no code can be made. */
+  directory?: DirectoryPort;
 }
 
 export type AdmitResult = { ok: true; id: string; c: string; checkedInAt: number } | { ok: false; reason: AdmitRefusal };
@@ -79,17 +85,28 @@ export class Room implements SocketHost {
     const audit = options.audit;
     const room = this.name;
     const clock = this.clock;
+    const sigs = new Signatures(room, options.sign);
+    const codes = new AccessCodes({
+      room,
+      directory: options.directory ?? noDirectory,
+      sigs,
+      people: this.people,
+      now: () => clock.now(),
+      inSession: (conv) => this.conversations.get(conv.id) === conv && conv.kind === "session",
+    });
     this.ctx = {
       name: room,
       epoch: this.epoch,
       graceMs: this.graceMs,
       now: () => clock.now(),
       seq: new Sequencer(clock, options.seqBase),
-      sigs: new Signatures(room, options.sign),
+      sigs,
       people: this.people,
       queue: this.queue,
       conversations: this.conversations,
       fanout: new Fanout(this.people),
+      startedAt: clock.now(),
+      codes,
       audit: (event, who) => audit?.({ event, room, participant: who.id, role: who.role }),
     };
     this.recovery = new Recovery(this.ctx);
@@ -97,7 +114,7 @@ export class Room implements SocketHost {
     this.heartbeat = new Heartbeat({
       clock,
       deadAfterMs: options.deadAfterMs ?? HEARTBEAT.deadAfterMs,
-      chores: [(now) => this.expire(now)],
+      chores: [(now) => this.expire(now), (now) => codes.chore(now)],
     });
   }
 
@@ -120,7 +137,7 @@ export class Room implements SocketHost {
   checkIn(name: string, address: string, session?: { id: string }): AdmitResult {
     if (!this.queue.takeCheckIn(address, this.now())) return { ok: false, reason: "too_many" };
     const who = { id: randomId(), c: randomId(), name, checkedInAt: this.now() };
-    const result = admit(this.ctx, { ...who, ...(session ? { session: { id: session.id, startedAt: who.checkedInAt, scheduled: true as const } } : {}) });
+    const result = admit(this.ctx, { ...who, ...(session ? { session: { id: session.id, startedAt: who.checkedInAt, scheduled: true as const } } : {}) }, true);
     this.heartbeat.wake();
     return result.ok ? { ok: true, ...who } : result;
   }
@@ -136,6 +153,17 @@ export class Room implements SocketHost {
     });
     this.heartbeat.wake();
     return result.ok;
+  }
+
+  /**
+   * Someone typed the access code of session `c` on the join page (the
+   * directory found it is this room's): a guest, if the room still holds
+   * that code for a live session.
+   */
+  admitGuest(c: string, code: string, name: string): GuestAdmission {
+    const result = admitGuest(this.ctx, c, code, name);
+    if (result.ok) this.heartbeat.wake();
+    return result;
   }
 
   /** Whether a staff sign-in was ended. */
@@ -196,6 +224,7 @@ export class Room implements SocketHost {
     if (socket.view) setView(this.ctx, socket, null);
     if (!this.people.departed(person, socket, this.now(), this.graceMs)) return;
     this.heartbeat.wake();
+    presenceChanged(this.ctx, person, this.conversations.get(socket.identity.c ?? ""));
     if (person.staff) return this.staffAway(person);
     const entry = this.queue.get(person.id);
     if (entry) updateEntry(this.ctx, entry, { status: "away" });
@@ -214,6 +243,8 @@ export class Room implements SocketHost {
   private expire(now: number): boolean {
     const gone = this.people.expire(now, EXPIRIES_PER_TURN);
     for (const person of gone) {
+      // A guest stays on the session's list: they may come back while it lasts.
+      if (person.role === "guest") continue;
       if (!person.staff) {
         removePatient(this.ctx, person.id, { code: CLOSE.left, forGood: false, announce: true });
         continue;

@@ -1,4 +1,4 @@
-import type { ChatMessage, ConversationMeta } from "../../protocol/wire";
+import type { AccessCode, ChatMessage, ConversationMeta, Participant, Roster, Tombstone } from "../../protocol/wire";
 
 /** What a room signs; the Durable Object supplies an HMAC under the worker's secret. */
 export type Sign = (data: string) => string;
@@ -55,6 +55,34 @@ export class Signatures {
   directId(a: string, b: string): string {
     const [x, y] = a < b ? [a, b] : [b, a];
     return `d-${this.sign(JSON.stringify(["direct", this.room, x, y])).slice(0, 22)}`;
+  }
+
+  /** A deleted message's tombstone in conversation `c`. */
+  tombstone(c: string, t: Omit<Tombstone, "sig">): string {
+    return this.sign(JSON.stringify(["deleted", this.room, c, t.seq, t.from, t.cid, t.time, t.by, t.name]));
+  }
+
+  /** A session's participant list, member by member in a fixed shape (a page may hand back its fields in any order). */
+  roster(c: string, members: readonly Participant[]): string {
+    return this.sign(JSON.stringify(["roster", this.room, c, members.map((m) => [m.id, m.name, m.role, m.at, m.gone ?? "", m.goneAt ?? 0])]));
+  }
+
+  /** A session's access code: the code, the conversation it opens and when it stops working. */
+  code(c: string, code: string, until: number): string {
+    return this.sign(JSON.stringify(["code", this.room, c, code, until]));
+  }
+
+  verifyTombstone(c: string, t: Tombstone): boolean {
+    const { sig, ...rest } = t;
+    return same(this.tombstone(c, rest), sig);
+  }
+
+  verifyRoster(r: Roster): boolean {
+    return same(this.roster(r.c, r.members), r.sig);
+  }
+
+  verifyCode(c: string, code: AccessCode): boolean {
+    return same(this.code(c, code.code, code.until), code.sig);
   }
 
   verifyMessage(c: string, m: MessageFields & { sig: string }): boolean {

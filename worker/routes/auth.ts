@@ -1,10 +1,12 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { CookieOptions } from "hono/utils/cookie";
-import { verifyToken, type PatientClaims, type StaffClaims } from "../tokens";
+import { verifyToken, type GuestClaims, type PatientClaims, type StaffClaims } from "../tokens";
 
 export const STAFF_COOKIE = "qc_staff";
 export const PATIENT_COOKIE = "qc_patient";
+/** A guest's cookie, on the same path as a patient's: a browser is one or the other in a room. */
+export const GUEST_COOKIE = "qc_guest";
 
 type Ctx = Context<{ Bindings: Env }>;
 
@@ -44,3 +46,8 @@ export async function patientFromCookie(c: Ctx, room: string): Promise<PatientCl
 
 /** The bearer token of an `Authorization` header. */
 export const bearer = (c: Ctx) => c.req.header("Authorization")?.match(/^Bearer (.+)$/)?.[1];
+
+export async function guestFromCookie(c: Ctx, room: string): Promise<GuestClaims | null> {
+  const claims = await verifyToken(c.env.SESSION_SECRET, getCookie(c, GUEST_COOKIE));
+  return claims?.kind === "guest" && claims.room === room ? claims : null;
+}

@@ -19,5 +19,7 @@ export function refusedCheckIn(c: Context, reason: Extract<AdmitResult, { ok: fa
       return c.json({ error: "This session has ended." }, 410);
     case "full":
       return c.json({ error: "The waiting room is full. Please try again in a few minutes." }, 503);
+    case "removed":
+      return c.json({ error: "You were removed from this session." }, 410);
   }
 }

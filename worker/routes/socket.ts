@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { TICKET_HEADER } from "../room-do";
 import type { Identity } from "../room/room";
-import { patientFromCookie, roomStub, staffFromCookie } from "./auth";
+import { guestFromCookie, patientFromCookie, roomStub, staffFromCookie } from "./auth";
 import { roomParam } from "./validate";
 
 /**
@@ -20,6 +20,9 @@ export const socketRoutes = new Hono<{ Bindings: Env }>().get("/ws", roomParam, 
   if (c.req.query("as") === "staff") {
     const s = await staffFromCookie(c);
     if (s && s.room === room) identity = { role: s.role, id: s.sub, name: s.name, login: s.sid };
+  } else if (c.req.query("as") === "guest") {
+    const g = await guestFromCookie(c, room);
+    if (g) identity = { role: "guest", id: g.sub, name: g.name, c: g.c };
   } else {
     const p = await patientFromCookie(c, room);
     if (p) identity = { role: "patient", id: p.sub, name: p.name, c: p.c, checkedInAt: p.cin, ...(p.sid ? { session: { id: p.sid, startedAt: p.cin, scheduled: true as const } } : {}) };

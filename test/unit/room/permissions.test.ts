@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { setup } from "../../support/fakes";
+import { can } from "../../../worker/room/permissions";
+import { Client, settled, setup } from "../../support/fakes";
 
 // What someone may do depends on their role: hosts run sessions and create
 // groups, front-desk staff chat, patients write in their own conversation.
@@ -76,12 +77,14 @@ describe("staff", () => {
     desk.send({ type, c: ana.c });
     desk.send({ type: "send", c: ana.c, cid: "d1", text: "I'll let the doctor know." });
 
-    expect(desk.frames.map((f) => f.type)).toEqual(["error", "msg"]);
+    // In a session, writing puts the front-desk member on its participant list.
+    const after = type === "end_session" ? ["msg", "participants"] : ["msg"];
+    expect(desk.frames.map((f) => f.type)).toEqual(["error", ...after]);
     expect(desk.last("error")).toMatchObject({ code: "forbidden", c: ana.c });
     expect(desk.peer.closedWith).toBeUndefined();
     expect(t.room.queueSnapshot()).toEqual(before);
-    expect(ana.frames.map((f) => f.type)).toEqual(["msg"]);
-    expect(host.frames.map((f) => f.type)).toEqual(["msg"]);
+    expect(ana.frames.map((f) => f.type)).toEqual(after);
+    expect(host.frames.map((f) => f.type)).toEqual(after);
   });
 
   it("a front-desk member cannot create a group, and keeps their socket", () => {
@@ -108,5 +111,50 @@ describe("staff", () => {
     expect(ana.of("downloaded")).toHaveLength(1);
     expect(ana.last("erased")).toMatchObject({ c: ana.c, upto: 2 });
     expect(host.of("conversation")).toHaveLength(1);
+  });
+});
+
+describe("group sessions", () => {
+  /** Dr. Rivera (host), Sam (front desk), Ana in a session, and Grace who joined it by code. */
+  async function groupSession() {
+    const { t, host, desk, ana } = clinic();
+    host.send({ type: "start_session", c: ana.c });
+    const grace = await t.guest(await t.code(host, ana.c), "Grace Interpreter");
+    for (const page of [host, desk, ana, grace]) page.clear();
+    return { t, host, desk, ana, grace };
+  }
+
+  it.each([
+    ["a guest", "grace", "removes the patient", (ana: Client) => ({ type: "remove", c: ana.c, id: ana.id })],
+    ["a guest", "grace", "makes an access code", (ana: Client) => ({ type: "new_code", c: ana.c })],
+    ["the patient", "ana", "removes the guest", (ana: Client, grace: Client) => ({ type: "remove", c: ana.c, id: grace.id })],
+    ["the patient", "ana", "withdraws the code", (ana: Client) => ({ type: "withdraw_code", c: ana.c })],
+    ["a front-desk member", "desk", "makes an access code", (ana: Client) => ({ type: "new_code", c: ana.c })],
+    ["a front-desk member", "desk", "removes the guest", (ana: Client, grace: Client) => ({ type: "remove", c: ana.c, id: grace.id })],
+    ["a front-desk member", "desk", "deletes the patient's message", (ana: Client) => ({ type: "delete", c: ana.c, seq: 1 })],
+  ] as const)("%s who %s is refused as forbidden, and nobody is told anything", async (_who, sender, _what, frame) => {
+    const pages = await groupSession();
+    const { host, ana, grace } = pages;
+    const me = pages[sender];
+
+    me.send(frame(ana, grace));
+    await settled();
+
+    expect(me.of("error").map((e) => e.code)).toEqual(["forbidden"]);
+    for (const other of [host, ana, grace].filter((p) => p !== me)) expect(other.frames).toEqual([]);
+  });
+
+  it("the permission rows: only a host adds or removes participants; everyone but a host leaves; deleting anyone's message is a host's", () => {
+    const roles = ["host", "staff", "patient", "guest"] as const;
+    const allowed = (action: Parameters<typeof can>[1]) => roles.filter((role) => can(role, action, "session"));
+
+    expect(allowed("add_participant")).toEqual(["host"]);
+    expect(allowed("remove_participant")).toEqual(["host"]);
+    expect(allowed("leave_session")).toEqual(["staff", "patient", "guest"]);
+    expect(allowed("delete_any")).toEqual(["host"]);
+    expect(allowed("delete_own")).toEqual(["host", "staff", "patient", "guest"]);
+    expect(allowed("typing")).toEqual(["host", "staff", "patient", "guest"]);
+    expect(roles.filter((role) => can(role, "add_participant", "waiting"))).toEqual([]);
+    expect(roles.filter((role) => can(role, "send", "direct"))).toEqual(["host", "staff"]);
   });
 });

@@ -375,7 +375,7 @@ describe("a frame whose handling fails", () => {
     provider.send({ type: "broadcast", cid: "all", text: "Still serving" });
     provider.send({ type: "start_session", c: bo.c });
 
-    expect(bo.frames.map((f) => f.type)).toEqual(["pong", "msg", "session_started"]);
+    expect(bo.frames.map((f) => f.type)).toEqual(["pong", "msg", "session_started", "participants"]);
     expect(provider.of("patient").filter((p) => p.patient.id === ana.id).map((p) => p.patient.status)).toEqual(["waiting", "away"]);
     expect(provider.last("session_started")?.c).toBe(bo.c);
   });

@@ -3,6 +3,8 @@ import type { Command, RoomContext } from "../context";
 import type { Conversation, Stored } from "../conversation";
 import { can } from "../permissions";
 import type { Socket } from "../socket";
+import { tombstoneFrame } from "./delete";
+import { tookPart } from "./participants";
 import { unarchive } from "./staff-chat";
 
 /** The conversation `c` if this socket's person is in it; otherwise answers the sender and returns nothing. */
@@ -31,6 +33,9 @@ export function post(ctx: RoomContext, conv: Conversation, socket: Socket, cid: 
   const author = socket.person;
   const earlier = conv.appliedSeq(author.id, cid);
   if (earlier !== undefined) return socket.send({ type: "ack", c: conv.id, cid, seq: earlier });
+  // Deleted before a reset, and resent after it: it stays deleted, and the page is told so.
+  const grave = conv.graveOf({ seq: -1, by: author.id, cid });
+  if (grave) return socket.sendRaw(tombstoneFrame(conv, grave));
   // Written to a waiting room no staff page is open on: kept for the first
   // staff page to come, even after a reset (see recovery).
   const queued = !conv.staffOnly && !author.staff && !ctx.people.staffOnline;
@@ -48,7 +53,10 @@ export function post(ctx: RoomContext, conv: Conversation, socket: Socket, cid: 
   const stored: Stored = { ...fields, sig: ctx.sigs.message(conv.id, fields) };
   conv.append(stored);
   ctx.fanout.message(conv, stored);
+  // The message ends their typing notice on every page: the next keystroke starts a new one.
+  author.typedAt?.delete(conv.id);
   if (conv.staffOnly) unarchive(ctx, conv);
+  else tookPart(ctx, conv, author);
 }
 
 /**

@@ -1,8 +1,12 @@
 import type { Commands } from "../context";
 import { broadcast, ping, send } from "./chat";
+import { newCode, withdrawCode } from "./codes";
+import { deleteMessage } from "./delete";
 import { close, downloaded, view } from "./erase";
+import { leaveSession, remove } from "./participants";
 import { endSession, leave, startSession } from "./patients";
 import { createGroup, deleteGroup, direct, leaveGroup, prefs, presence } from "./staff-chat";
+import { typing } from "./typing";
 
 /**
  * What the room does with each frame, by type, once a socket has said
@@ -28,4 +32,10 @@ export const commands: Commands = {
   delete_group: deleteGroup,
   prefs,
   presence,
+  typing,
+  delete: deleteMessage,
+  new_code: newCode,
+  withdraw_code: withdrawCode,
+  remove,
+  leave_session: leaveSession,
 };

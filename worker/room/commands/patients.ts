@@ -5,6 +5,7 @@ import type { Conversation } from "../conversation";
 import type { AdmitRefusal } from "../queue";
 import { can, refusal } from "../permissions";
 import { conversationFor } from "./chat";
+import { closeSession, markGone, startRoster } from "./participants";
 
 export interface Admission {
   id: string;
@@ -19,7 +20,7 @@ export interface Admission {
  * from the start, for a scheduled link); they then have the grace period
  * to connect. Someone already in the queue is simply there.
  */
-export function admit(ctx: RoomContext, who: Admission): { ok: true; conv: Conversation } | { ok: false; reason: AdmitRefusal } {
+export function admit(ctx: RoomContext, who: Admission, fresh = false): { ok: true; conv: Conversation } | { ok: false; reason: AdmitRefusal } {
   const present = ctx.queue.get(who.id);
   if (present) return { ok: true, conv: ctx.conversations.get(present.c)! };
   const reason = ctx.queue.refusal(who);
@@ -28,6 +29,8 @@ export function admit(ctx: RoomContext, who: Admission): { ok: true; conv: Conve
   ctx.queue.add(entry);
   const conv = ctx.conversations.create(who.c, who.session ? "session" : "waiting", who.checkedInAt);
   conv.patient = entry;
+  // A scheduled session's list starts with its patient; one the room learns of again after a reset waits for a staff page's list.
+  if (who.session) startRoster(ctx, conv, { restored: fresh });
   const person = ctx.people.ensure({ role: "patient", id: who.id, name: who.name }, ctx.now());
   if (person.pages.size === 0) ctx.people.startGrace(person, ctx.now(), ctx.graceMs);
   ctx.fanout.toStaff({ type: "patient", patient: entry });
@@ -47,11 +50,15 @@ export function updateEntry(ctx: RoomContext, entry: QueueEntry, change: Partial
  * left, or their session ended) also refuses their cookie from now on; a
  * grace period that ran out does not, so they may still come back.
  */
-export function removePatient(ctx: RoomContext, id: string, opts: { code: number; forGood: boolean; announce: boolean }): void {
-  const entry = ctx.queue.remove(id, opts.forGood);
+export function removePatient(ctx: RoomContext, id: string, opts: { code: number; forGood: boolean; announce: boolean; why?: "gone" | "removed" }): void {
+  const entry = ctx.queue.remove(id, opts.forGood, opts.why);
   if (!entry) return;
   const conv = ctx.conversations.get(entry.c);
-  if (conv) ctx.conversations.drop(conv);
+  if (conv) {
+    // A session is its patient's: without them it ends for its guests too.
+    closeSession(ctx, conv, opts.code === CLOSE.ended);
+    ctx.conversations.drop(conv);
+  }
   const person = ctx.people.remove(id);
   for (const page of [...(person?.pages ?? [])]) page.drop(opts.code, opts.code === CLOSE.ended ? "ended" : "left");
   if (!opts.announce) return;
@@ -61,6 +68,8 @@ export function removePatient(ctx: RoomContext, id: string, opts: { code: number
 
 export const leave: Command<"leave"> = (ctx, socket) => {
   if (!can(socket.person.role, "leave_queue")) return socket.error("forbidden", refusal("leave_queue"));
+  const conv = ctx.conversations.get(socket.identity.c ?? "");
+  if (conv) markGone(ctx, conv, socket.person.id, "left");
   removePatient(ctx, socket.person.id, { code: CLOSE.left, forGood: true, announce: true });
 };
 
@@ -74,6 +83,7 @@ export const startSession: Command<"start_session"> = (ctx, socket, msg) => {
   conv.kind = "session";
   updateEntry(ctx, entry, { session });
   ctx.fanout.toConversation(conv, { type: "session_started", c: conv.id, session });
+  startRoster(ctx, conv, { restored: true, starter: socket.person });
   ctx.audit("admitted", { id: entry.id, role: "patient" });
 };
 
