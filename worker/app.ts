@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
+import { fileRoutes } from "./routes/files";
 import { inviteRoutes } from "./routes/invites";
 import { patientRoutes } from "./routes/patient";
 import { providerRoutes } from "./routes/provider";
@@ -36,6 +37,7 @@ app.use(async (c, next) => {
 
 app.route("/api/rooms/:room", patientRoutes);
 app.route("/api/rooms/:room", socketRoutes);
+app.route("/api/rooms/:room", fileRoutes);
 app.route("/api/provider", providerRoutes);
 app.route("/api", inviteRoutes);
 app.all("/api/*", (c) => c.json({ error: "Not found." }, 404));

@@ -2,6 +2,7 @@ import type { ClientMessage, ClientMessageOf, Role } from "../../protocol/wire";
 import type { Sequencer } from "./clock";
 import type { Conversations } from "./conversations";
 import type { Fanout } from "./fanout";
+import type { Files } from "./files/files";
 import type { People } from "./people";
 import type { Queue } from "./queue";
 import type { Signatures } from "./signatures";
@@ -20,7 +21,9 @@ export interface AuditEvent {
     | "signed_out"
     | "group_created"
     | "group_left"
-    | "group_deleted";
+    | "group_deleted"
+    | "file_offered"
+    | "file_saved";
   room: string;
   participant: string;
   role: Role;
@@ -41,6 +44,8 @@ export interface RoomContext {
   readonly queue: Queue;
   readonly conversations: Conversations;
   readonly fanout: Fanout;
+  /** Files on offer and moving (nothing of a file is kept but a few chunks per moving transfer). */
+  readonly files: Files;
   /** The room instance: changes when its memory was reset. */
   readonly epoch: string;
   audit(event: AuditEvent["event"], who: { id: string; role: Role }): void;

@@ -13,7 +13,9 @@ export type Action =
   | "create_group"
   | "leave_group"
   | "delete_group"
-  | "prefs";
+  | "prefs"
+  | "send_file"
+  | "download_file";
 
 type Row = Partial<Record<Role, readonly (ConversationKind | "room")[]>>;
 
@@ -40,6 +42,9 @@ const TABLE: Record<Action, Row> = {
   leave_group: { host: ["group"], staff: ["group"] },
   delete_group: { host: ["group"] },
   prefs: { host: STAFF_CHATS, staff: STAFF_CHATS },
+  // Files go wherever messages go: everyone who may write in a conversation may send one, and everyone in it may download.
+  send_file: { host: ALL_CHATS, staff: ALL_CHATS, patient: PATIENT_CHATS, guest: ["session"] },
+  download_file: { host: ALL_CHATS, staff: ALL_CHATS, patient: PATIENT_CHATS, guest: ["session"] },
 };
 
 export function can(role: Role, action: Action, where: ConversationKind | "room" = "room"): boolean {

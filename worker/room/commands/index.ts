@@ -1,6 +1,7 @@
 import type { Commands } from "../context";
 import { broadcast, ping, send } from "./chat";
 import { close, downloaded, view } from "./erase";
+import { fileCancel, fileOffer } from "./files";
 import { endSession, leave, startSession } from "./patients";
 import { createGroup, deleteGroup, direct, leaveGroup, prefs, presence } from "./staff-chat";
 
@@ -28,4 +29,6 @@ export const commands: Commands = {
   delete_group: deleteGroup,
   prefs,
   presence,
+  file_offer: fileOffer,
+  file_cancel: fileCancel,
 };
