@@ -1,5 +1,6 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useMemo } from "preact/hooks";
+import { dropFiles } from "../files/drop";
 import { ChatLog } from "../ui/ChatLog";
 import { Composer } from "../ui/Composer";
 import { ConnectionBanner } from "../ui/ConnectionBanner";
@@ -95,7 +96,7 @@ function Waiting({ model }: { model: PatientModel }) {
           </button>
         </section>
       )}
-      <section class="chat card" aria-label={inSession ? "Text-only session" : "Chat with your provider"}>
+      <section class="chat card" aria-label={inSession ? "Text-only session" : "Chat with your provider"} {...dropFiles(model.attachFiles)}>
         <h2>{inSession ? "Text-only session with your provider" : "Chat with your provider"}</h2>
         {inSession && <p class="hint">There is no audio or video: this chat is the call.</p>}
         <ConnectionBanner status={model.status.value} />
@@ -103,8 +104,9 @@ function Waiting({ model }: { model: PatientModel }) {
           lines={model.lines.value}
           label="Messages"
           empty={inSession ? "The session has started. Write to your provider here." : "No messages yet. You can write to your provider here."}
+          files={model.fileActions}
         />
-        <Composer onSend={model.send} />
+        <Composer onSend={model.send} onAttach={model.attachFiles} />
         <RetentionNotice />
       </section>
     </>

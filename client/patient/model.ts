@@ -1,12 +1,13 @@
 import { batch, computed, signal } from "@preact/signals";
 import { displayNameProblem } from "../../protocol/name-rules";
 import { CLOSE } from "../../protocol/wire";
+import { createFileSharing } from "../files/sharing";
 import { connect, type Connection } from "../lib/connection";
 import { api } from "../lib/http";
 import { syncClock } from "../lib/time";
 import type { Conversation } from "../room/conversation";
 import { RoomClient, type RoomEvent } from "../room/room-client";
-import type { LogLine } from "../ui/ChatLog";
+import { fileLine, type LogLine } from "../ui/ChatLog";
 
 type Phase = "loading" | "checkin" | "waiting" | "left" | "ended" | "full";
 interface Me {
@@ -28,12 +29,14 @@ export function createPatientModel(room: string) {
   const checkInError = signal<string | null>(null);
   const busy = signal(false);
   let conn: Connection | null = null;
+  const sharing = createFileSharing({ room, asStaff: false, client: () => client });
   let client = newClient();
   const current = signal<RoomClient>(client);
 
   function newClient(): RoomClient {
     const c = new RoomClient({ send: (msg) => conn?.send(msg) ?? false });
     c.on(onEvent);
+    c.files.onUpload = sharing.upload;
     return c;
   }
 
@@ -48,7 +51,9 @@ export function createPatientModel(room: string) {
       ...c.timeline().map((item): LogLine =>
         item.kind === "event"
           ? { key: `n${item.event.time}${item.event.text}`, text: item.event.text, time: item.event.time }
-          : { key: `m${item.msg.seq}`, from: { name: item.msg.name, self: item.msg.by === self }, text: item.msg.text, time: item.msg.time },
+          : item.kind === "file"
+            ? fileLine(item.file, self)
+            : { key: `m${item.msg.seq}`, from: { name: item.msg.name, self: item.msg.by === self }, text: item.msg.text, time: item.msg.time },
       ),
       ...c.pending.value.map((p) => ({ key: p.cid, from: { name: me.value?.name ?? "", self: true }, text: p.text, pending: !p.failed, failed: p.failed })),
     ];
@@ -89,6 +94,7 @@ export function createPatientModel(room: string) {
 
   /** Drops this page's copy of the conversation. */
   function forget(): void {
+    sharing.dispose();
     client = newClient();
     current.value = client;
   }
@@ -156,6 +162,13 @@ export function createPatientModel(room: string) {
       if (c) client.write(c.id, text);
     },
 
+    /** Offers files in the chat (picked with "Attach file" or dropped on it). */
+    attachFiles(files: File[]) {
+      const c = conv.value;
+      if (c) sharing.attach(c, files);
+    },
+    fileActions: sharing.actions,
+
     async leave() {
       conn?.send({ type: "leave" });
       conn?.close();
@@ -175,6 +188,7 @@ export function createPatientModel(room: string) {
     },
 
     dispose() {
+      sharing.dispose();
       conn?.close();
     },
   };

@@ -1,7 +1,8 @@
 import { computed } from "@preact/signals";
 import { useMemo } from "preact/hooks";
 import type { Conversation } from "../room/conversation";
-import { ChatLog, type LogLine } from "../ui/ChatLog";
+import { dropFiles } from "../files/drop";
+import { ChatLog, fileLine, type LogLine } from "../ui/ChatLog";
 import { Composer } from "../ui/Composer";
 import { RetentionNotice } from "../ui/RetentionNotice";
 import type { ProviderModel } from "./model";
@@ -22,12 +23,14 @@ function Box({ model, conv, minimized }: { model: ProviderModel; conv: Conversat
         ...conv.timeline().map((item): LogLine =>
           item.kind === "event"
             ? { key: `e${item.event.time}${item.event.text}`, text: item.event.text, time: item.event.time }
-            : {
-                key: `m${item.msg.seq}`,
-                from: { name: item.msg.name, self: item.msg.by === me },
-                text: item.msg.all ? `${item.msg.text} (sent to everyone waiting)` : item.msg.text,
-                time: item.msg.time,
-              },
+            : item.kind === "file"
+              ? fileLine(item.file, me)
+              : {
+                  key: `m${item.msg.seq}`,
+                  from: { name: item.msg.name, self: item.msg.by === me },
+                  text: item.msg.all ? `${item.msg.text} (sent to everyone waiting)` : item.msg.text,
+                  time: item.msg.time,
+                },
         ),
         ...conv.pending.value.map((p) => ({ key: p.cid, from: { name: "", self: true }, text: p.text, pending: !p.failed, failed: p.failed })),
       ]),
@@ -57,7 +60,7 @@ function Box({ model, conv, minimized }: { model: ProviderModel; conv: Conversat
         : undefined;
 
   return (
-    <section class={minimized ? "card chatbox minimized" : "card chatbox"} aria-label={`Chat with ${title}`}>
+    <section class={minimized ? "card chatbox minimized" : "card chatbox"} aria-label={`Chat with ${title}`} {...dropFiles(reason ? undefined : (files) => model.attachFiles(conv, files))}>
       <header>
         <h2>
           Chat with <bdi>{title}</bdi>
@@ -70,7 +73,7 @@ function Box({ model, conv, minimized }: { model: ProviderModel; conv: Conversat
               End session
             </button>
           )}
-          <button type="button" class="secondary" onClick={model.download} disabled={conv.messages.value.length === 0}>
+          <button type="button" class="secondary" onClick={model.download} disabled={conv.messages.value.length === 0 && conv.files.value.length === 0}>
             Download chat
           </button>
           {minimized ? (
@@ -90,8 +93,8 @@ function Box({ model, conv, minimized }: { model: ProviderModel; conv: Conversat
       {!minimized && (
         <>
           {chatting.length > 0 && <p class="hint">{chatting.join(" and ")} also {chatting.length === 1 ? "has" : "have"} this chat open.</p>}
-          <ChatLog lines={lines.value} label={`Messages with ${title}`} empty={`No messages yet. Write to ${title} below.`} />
-          <Composer onSend={model.send} disabledReason={reason} />
+          <ChatLog lines={lines.value} label={`Messages with ${title}`} empty={`No messages yet. Write to ${title} below.`} files={model.fileActions} />
+          <Composer onSend={model.send} disabledReason={reason} onAttach={(files) => model.attachFiles(conv, files)} />
           <RetentionNotice />
         </>
       )}

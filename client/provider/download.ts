@@ -32,17 +32,21 @@ function participants(session: ProviderSession, conv: Conversation): TranscriptP
   if (meta) for (const m of [...meta.members, ...(meta.left ?? [])]) out.set(m.id, { role: ROLE[m.role], name: m.name });
   out.set(session.id, { role: ROLE[session.role], name: session.name });
   for (const m of conv.messages.value) if (!out.has(m.by)) out.set(m.by, { role: ROLE[m.role], name: m.name });
+  for (const f of conv.files.value) if (f.id.value && !out.has(f.by)) out.set(f.by, { role: ROLE[f.role], name: f.name });
   const patient = conv.patient.value;
   if (patient) out.set(patient.id, { role: "Patient", name: patient.name });
   return [...out.values()];
 }
 
 function timeline(conv: Conversation): TranscriptEntry[] {
-  return conv.timeline().map((item) =>
-    item.kind === "event"
-      ? { kind: "event", time: item.event.time, text: item.event.text }
-      : { kind: "message", time: item.msg.time, role: ROLE[item.msg.role], name: item.msg.name, text: item.msg.text },
-  );
+  return conv.timeline().flatMap((item): TranscriptEntry[] => {
+    if (item.kind === "event") return [{ kind: "event", time: item.event.time, text: item.event.text }];
+    if (item.kind === "message") return [{ kind: "message", time: item.msg.time, role: ROLE[item.msg.role], name: item.msg.name, text: item.msg.text }];
+    // A file that was offered (not one refused or still being prepared): never its contents.
+    const { file } = item;
+    if (!file.id.value) return [];
+    return [{ kind: "file", time: file.time, role: ROLE[file.role], name: file.name, fileName: file.info.name, size: file.info.size, sha256: file.info.sha256 }];
+  });
 }
 
 export function save(filename: string, text: string): void {

@@ -1,6 +1,7 @@
 import { batch, computed, effect, signal } from "@preact/signals";
 import { isolateName } from "../../protocol/name-rules";
 import { CLOSE, isStaff, type StaffRole } from "../../protocol/wire";
+import { createFileSharing } from "../files/sharing";
 import { connect, type Connection } from "../lib/connection";
 import { newClientId } from "../lib/ids";
 import { chime, desktopNotify } from "../lib/notify";
@@ -69,6 +70,8 @@ export function createProviderModel(session: ProviderSession, onSignedOut: (mess
   /** The names of colleagues whose chat box shows `conv`. */
   const colleaguesViewing = (conv: Conversation) => conv.viewers.value.filter((id) => id !== session.id).map(nameOf);
   const staffChats = createStaffChats({ selfId: session.id, client, confirm, openChat, unview, title });
+  const sharing = createFileSharing({ room: session.room, asStaff: true, client: () => client });
+  client.files.onUpload = sharing.upload;
 
   const announce = (text: string) => {
     // Re-set so the same words are announced twice in a row.
@@ -237,6 +240,7 @@ export function createProviderModel(session: ProviderSession, onSignedOut: (mess
 
   function dispose(): void {
     signIn.stop();
+    sharing.dispose();
     document.removeEventListener("visibilitychange", onVisibility);
     conn?.close();
   }
@@ -288,6 +292,12 @@ export function createProviderModel(session: ProviderSession, onSignedOut: (mess
       if (!conv || conv.status.value === "left" || conv.status.value === "ended") return;
       client.write(conv.id, text);
     },
+    /** Offers files in a chat (picked with "Attach file" or dropped on it). */
+    attachFiles(conv: Conversation, files: File[]) {
+      if (conv.status.value === "left" || conv.status.value === "ended") return;
+      sharing.attach(conv, files);
+    },
+    fileActions: sharing.actions,
     broadcast(text: string): boolean {
       const waiting = queue.value.filter((c) => c.kind.value === "waiting").length;
       if (!client.send({ type: "broadcast", cid: newClientId(), text })) {
