@@ -173,6 +173,8 @@ export class Transfer {
       if (this.ended) return;
       if (this.delivered === this.size) return this.finish(controller);
       this.topUp();
+      // A page may answer at once (the chunk is here already), or the transfer may have stopped.
+      if (this.queue.length > 0 || this.ended) continue;
       await new Promise<void>((resolve) => (this.wake = resolve));
       this.wake = undefined;
     }
