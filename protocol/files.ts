@@ -20,7 +20,7 @@ export const FILES = {
   /** One chunk on an upload socket: far below any runtime's WebSocket message limit (1 MiB in older local runtimes). */
   chunkBytes: 256 * 1024,
   /** Chunks asked for and not yet passed on, per transfer: what the room holds of a file at most. */
-  window: 4,
+  window: 8,
   nameChars: 200,
 } as const;
 

@@ -70,8 +70,8 @@ export class RoomDO extends DurableObject<Env> {
    * RPC, which carries its backpressure, so the room is asked for each chunk
    * only as the download reads.
    */
-  download(room: string, identity: Pick<Identity, "id">, id: string): DownloadResult {
-    return this.roomFor(room).download(identity, id);
+  download(room: string, identity: Pick<Identity, "id">, id: string, link: string): DownloadResult {
+    return this.roomFor(room).download(identity, id, link);
   }
 
   /** Offers, moving transfers and the file bytes the room holds now and at most (tests, measurements). */

@@ -42,9 +42,9 @@ export async function offer(page: Socket, c: string, file: TestFile, cid = "f1")
 
 const asQuery = (as?: "staff") => (as ? `?as=${as}` : "");
 
-/** A recipient's download: the HTTP response, whose body is read (or not) by the test. */
-export function download(room: string, cookie: string, id: string, as?: "staff"): Promise<Response> {
-  return api(`/api/rooms/${room}/files/${id}${asQuery(as)}`, { headers: { Cookie: cookie } });
+/** A recipient's download (a click makes a fresh `link`): the HTTP response, whose body is read (or not) by the test. */
+export function download(room: string, cookie: string, id: string, as?: "staff", link: string = crypto.randomUUID()): Promise<Response> {
+  return api(`/api/rooms/${room}/files/${id}?link=${link}${as ? `&as=${as}` : ""}`, { headers: { Cookie: cookie } });
 }
 
 /** Reads a whole body, with a timeout. */

@@ -29,9 +29,10 @@ async function transfer(size: number, opts: { paused?: boolean } = {}) {
   const { room, host, ana } = await clinic();
   const file = await testFile(size);
   const offered = await offer(ana.socket, ana.patient.c, file);
-  const res = await download(room, host.cookie, offered.id, "staff");
+  const link = crypto.randomUUID();
+  const res = await download(room, host.cookie, offered.id, "staff", link);
   const upload = await answerUpload(room, ana.socket, ana.patient.cookie, file, opts);
-  return { room, host, ana, file, offered, res, upload };
+  return { room, host, ana, file, offered, res, upload, link };
 }
 
 const fileStats = (room: string) => runInDurableObject(roomStub(room), (instance: RoomDO) => instance.fileStats()!);
@@ -97,8 +98,8 @@ it("a download that is read slowly holds the sender back: the room asks for a ch
   expect(await sha256(new Uint8Array(await new Blob(hash).arrayBuffer()))).toBe(file.sha256);
 });
 
-it("the recipient cancels from their page: the download fails, the sender stops and is told, and the file can be downloaded again", async () => {
-  const { room, host, ana, file, offered, res, upload } = await transfer(10 * CHUNK);
+it("the recipient cancels from their page: the download fails and stays failed, the sender stops and is told, and a new click downloads it again", async () => {
+  const { room, host, ana, file, offered, res, upload, link } = await transfer(10 * CHUNK);
   await upload.waitForAsked(1);
 
   host.socket.send({ type: "file_cancel", id: offered.id });
@@ -106,6 +107,10 @@ it("the recipient cancels from their page: the download fails, the sender stops 
   await expect(readAll(res)).rejects.toThrow();
   expect((await upload.waitForClose()).code).toBe(UPLOAD_CLOSE.stopped);
   expect(await ana.socket.waitForType("transfer", (m) => m.state === "stopped")).toMatchObject({ id: offered.id, reason: "The recipient cancelled the download." });
+  // A browser retries an interrupted download by itself, with the same link: refused.
+  const retried = await download(room, host.cookie, offered.id, "staff", link);
+  expect(retried.status).toBe(410);
+  expect(await retried.json()).toEqual({ error: "This download was stopped. Start it again from the chat." });
   const from = ana.socket.mark();
   const again = await download(room, host.cookie, offered.id, "staff");
   await answerUpload(room, ana.socket, ana.patient.cookie, file, { from });

@@ -172,9 +172,9 @@ export class Room implements SocketHost {
     return socket;
   }
 
-  /** A recipient's download of file `id`: a stream fed chunk by chunk from the sender's page, or why not. */
-  download(identity: Pick<Identity, "id">, id: string): DownloadResult {
-    return this.ctx.files.download(this.ctx, identity, id);
+  /** A recipient's download of file `id` (started with `link`, used once): a stream fed chunk by chunk from the sender's page, or why not. */
+  download(identity: Pick<Identity, "id">, id: string, link: string): DownloadResult {
+    return this.ctx.files.download(this.ctx, identity, id, link);
   }
 
   /** The transfer `t` whose sender is opening its upload socket, if it is theirs and waits for one. */

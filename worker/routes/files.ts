@@ -29,10 +29,11 @@ export const fileRoutes = new Hono<{ Bindings: Env }>()
   .get("/files/:id", roomParam, async (c) => {
     const { room } = c.req.valid("param");
     const id = c.req.param("id");
-    if (!ID.test(id)) return c.json({ error: "This file is no longer offered." }, 404);
+    const link = c.req.query("link") ?? "";
+    if (!ID.test(id) || !ID.test(link)) return c.json({ error: "This file is no longer offered." }, 404);
     const who = await personIn(c, room);
     if (!who) return c.json({ error: "Not signed in to this room." }, 401);
-    const result = await roomStub(c.env, room).download(room, { id: who.id }, id);
+    const result = await roomStub(c.env, room).download(room, { id: who.id }, id, link);
     if (!result.ok) return c.json({ error: result.error }, result.status);
     // A fixed length: a transfer that stops short fails the download instead of saving part of a file.
     const { readable, writable } = new FixedLengthStream(result.size);

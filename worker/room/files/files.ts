@@ -15,7 +15,7 @@ export const FILE_BOUNDS = {
   offersPerPage: 20,
   offersPerRoom: 500,
   /** Transfers moving at once: each holds at most `FILES.window` chunks in the room. */
-  transfersPerRoom: 16,
+  transfersPerRoom: 8,
   /** Transfers one person may be sending at once, and receiving at once. */
   transfersPerSender: 8,
   transfersPerRecipient: 4,
@@ -31,6 +31,12 @@ interface Offer {
   readonly from: Socket;
   readonly by: Person;
   readonly transfers: Set<Running>;
+  /**
+   * The links downloads were started with. Each click makes a new one; a
+   * browser that retries an interrupted download by itself asks with the
+   * same link and is refused, so a cancel stays a cancel.
+   */
+  readonly links: Set<string>;
   /** Recipients not connected, as last told to the sender. */
   waiting: string;
 }
@@ -45,7 +51,10 @@ interface Running {
   reported: number;
 }
 
-export type DownloadResult = { ok: true; name: string; size: number; stream: ReadableStream<Uint8Array> } | { ok: false; status: 403 | 404 | 409 | 429; error: string };
+export type DownloadResult = { ok: true; name: string; size: number; stream: ReadableStream<Uint8Array> } | { ok: false; status: 403 | 404 | 409 | 410 | 429; error: string };
+
+/** Download links remembered per offer; a page makes one per click. */
+const LINKS_KEPT = 256;
 
 const GONE = { ok: false, status: 404, error: "This file is no longer offered." } as const;
 
@@ -93,7 +102,7 @@ export class Files {
     const refusal = this.refusal(ctx, socket, msg.file.size);
     if (refusal) return socket.error("file_refused", refusal, { cid: msg.cid, c: conv.id });
     const frame: FileOffer = { c: conv.id, id: randomId(), cid: msg.cid, seq: ctx.seq.nextSeq(), by: person.id, name: person.name, role: person.role, time: ctx.now(), file: msg.file };
-    const offer: Offer = { frame, conv, from: socket, by: person, transfers: new Set(), waiting: "" };
+    const offer: Offer = { frame, conv, from: socket, by: person, transfers: new Set(), links: new Set(), waiting: "" };
     this.offers.set(frame.id, offer);
     this.everOffered = true;
     this.byCid.set(`${person.id}:${msg.cid}`, offer);
@@ -134,9 +143,10 @@ export class Files {
   /**
    * A download: a stream of the file as the sender's page sends it, chunk by
    * chunk. Only someone in the conversation with a page open may download,
-   * never the sender, and only while the sender's day has room for the whole file.
+   * never the sender, and only while the sender's day has room for the whole
+   * file. `link` is the page's fresh name for this click: used once.
    */
-  download(ctx: RoomContext, identity: Pick<Identity, "id">, id: string): DownloadResult {
+  download(ctx: RoomContext, identity: Pick<Identity, "id">, id: string, link: string): DownloadResult {
     const offer = this.offers.get(id);
     const person = ctx.people.get(identity.id);
     if (!offer || !person || this.deadReason(ctx, offer)) return GONE;
@@ -144,6 +154,9 @@ export class Files {
     if (!conv.includes(person.id, person.staff) || !can(person.role, "download_file", conv.kind) || !this.seenBy(person, offer)) return GONE;
     if (person === offer.by) return { ok: false, status: 403, error: "You sent this file." };
     if (person.pages.size === 0) return { ok: false, status: 403, error: "Open the chat to download this file." };
+    if (offer.links.has(link)) return { ok: false, status: 410, error: "This download was stopped. Start it again from the chat." };
+    if (offer.links.size >= LINKS_KEPT) offer.links.delete(offer.links.values().next().value!);
+    offer.links.add(link);
     if (this.running.size >= FILE_BOUNDS.transfersPerRoom || this.count((r) => r.offer.by === offer.by) >= FILE_BOUNDS.transfersPerSender || this.count((r) => r.to === person) >= FILE_BOUNDS.transfersPerRecipient) {
       return { ok: false, status: 429, error: "Too many files are moving right now. Please try again in a moment." };
     }
