@@ -2,7 +2,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, openSync, closeSync, writeSync, ftruncateSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expect, type Download, type Locator, type Page } from "@playwright/test";
+import { expect, type Browser, type Download, type Locator, type Page } from "@playwright/test";
+import { chatBox, checkIn, newRoom, openChat, openProvider } from "./fixtures";
 
 /**
  * Files for the browser tests, made by the test in the system's temporary
@@ -80,4 +81,13 @@ export async function savedSha256(download: Download): Promise<string> {
   const path = await download.path();
   expect(path).toBeTruthy();
   return sha256Of(path);
+}
+
+/** Dr. Smith signed in and Alice checked in, in a room of their own, with Alice's chat box open on the provider's page. */
+export async function chatting(browser: Browser) {
+  const room = newRoom();
+  const provider = await openProvider(browser, room, "Dr. Smith");
+  const patient = await checkIn(browser, room, "Alice");
+  await openChat(provider, "Alice");
+  return { room, provider, patient, box: chatBox(provider, "Alice") };
 }
