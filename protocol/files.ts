@@ -142,19 +142,19 @@ const FileName = v.pipe(
   v.check((name) => cleanFileName(name) === name),
 );
 
-/** The frames a page sends about files; wire.ts puts them in `ClientMessage`. */
-export const FileClientMessages = [
-  /** Offers a file in a conversation; the room checks the size and the sender's day. */
-  v.strictObject({
-    type: v.literal("file_offer"),
-    c: Id,
-    cid: Id,
-    file: v.strictObject({
-      name: FileName,
-      size: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER)),
-      sha256: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
-    }),
+// The frames a page sends about files; wire.ts lists them in `ClientMessage`.
+
+/** Offers a file in a conversation; the room checks the size and the sender's day. */
+export const FileOfferFrame = v.strictObject({
+  type: v.literal("file_offer"),
+  c: Id,
+  cid: Id,
+  file: v.strictObject({
+    name: FileName,
+    size: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER)),
+    sha256: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
   }),
-  /** The sender withdraws an offer (every transfer of it stops); a recipient stops their own download of it. */
-  v.strictObject({ type: v.literal("file_cancel"), id: Id }),
-] as const;
+});
+
+/** The sender withdraws an offer (every transfer of it stops); a recipient stops their own download of it. */
+export const FileCancelFrame = v.strictObject({ type: v.literal("file_cancel"), id: Id });

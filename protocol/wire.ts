@@ -12,7 +12,7 @@
  * client sends can set them.
  */
 import * as v from "valibot";
-import { FileClientMessages, type FileServerMessage } from "./files.ts";
+import { FileCancelFrame, FileOfferFrame, type FileServerMessage } from "./files.ts";
 
 /** Bumped on any incompatible change; checked in the first frame. Old pages reload. */
 export const PROTOCOL_VERSION = 2;
@@ -189,7 +189,8 @@ export const ClientMessage = v.variant("type", [
   v.strictObject({ type: v.literal("ping") }),
   /** The answer to the room's heartbeat ping (the room compares the text, it never parses it). */
   v.strictObject({ type: v.literal("pong") }),
-  ...FileClientMessages,
+  FileOfferFrame,
+  FileCancelFrame,
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessage>;
 export type ClientMessageOf<T extends ClientMessage["type"]> = Extract<ClientMessage, { type: T }>;
