@@ -72,6 +72,8 @@ export function createProviderModel(session: ProviderSession, onSignedOut: (mess
   const staffChats = createStaffChats({ selfId: session.id, client, confirm, openChat, unview, title });
   const sharing = createFileSharing({ room: session.room, asStaff: true, client: () => client });
   client.files.onUpload = sharing.upload;
+  // A file from someone else is news, as a message is.
+  client.files.onNew = (conv, file) => received(conv, file.name, isStaff(file.role));
 
   const announce = (text: string) => {
     // Re-set so the same words are announced twice in a row.
@@ -165,7 +167,7 @@ export function createProviderModel(session: ProviderSession, onSignedOut: (mess
    * undownloaded conversation. With nothing on the page, nothing is asked.
    */
   function guardErase(conv: Conversation | undefined, action: string, then: () => void, forEveryone = false): void {
-    if (!conv || conv.staffOnly || conv.status.value === "ended" || conv.messages.value.length === 0) return then();
+    if (!conv || conv.staffOnly || conv.status.value === "ended" || (conv.messages.value.length === 0 && conv.files.value.length === 0)) return then();
     const others = forEveryone ? [] : colleaguesViewing(conv);
     if (others.length > 0) {
       confirm.value = {

@@ -79,6 +79,8 @@ export interface RoomFilesDeps {
 export class RoomFiles {
   /** The room asks this page to send file `file` for transfer `t`. */
   onUpload?: (file: SharedFile, t: string) => void;
+  /** Someone else offered a file this page had not seen (not when it comes back after a blip or in a hello's list). */
+  onNew?: (conv: Conversation, file: SharedFile) => void;
   private readonly deps: RoomFilesDeps;
   /** Our own files on offer or on their way to it, by client id. */
   private readonly outgoing = new Map<string, SharedFile>();
@@ -89,8 +91,11 @@ export class RoomFiles {
 
   receive(msg: FileServerMessage): void {
     switch (msg.type) {
-      case "file":
-        return this.announced(msg);
+      case "file": {
+        const file = this.announced(msg);
+        if (file) this.onNew?.(this.deps.get(msg.c)!, file);
+        return;
+      }
       case "files": {
         const live = new Set(msg.offers.map((o) => o.id));
         for (const conv of this.deps.conversations()) {
@@ -183,11 +188,13 @@ export class RoomFiles {
     return { type: "file_offer", c: file.c, cid: file.cid, file: { ...file.info } };
   }
 
-  private announced(offer: FileOffer): void {
+  /** An offer the room announced, added or brought back to life; the file if it is someone else's, new to this page. */
+  private announced(offer: FileOffer): SharedFile | undefined {
     const conv = this.deps.get(offer.c);
     if (!conv || offer.seq <= Math.max(conv.erasedUpto, conv.floor)) return;
     const own = this.outgoing.get(offer.cid);
     let file = own ?? conv.files.value.find((f) => f.by === offer.by && f.cid === offer.cid);
+    const isNew = !file && offer.by !== this.deps.self()?.id;
     if (!file) file = new SharedFile({ cid: offer.cid, c: offer.c, by: offer.by, name: offer.name, role: offer.role, time: offer.time, info: offer.file });
     // Our own file keeps its place when the room announces it again after a blip.
     if (file.seq === Number.POSITIVE_INFINITY || !conv.files.value.includes(file)) file.seq = offer.seq;
@@ -196,6 +203,7 @@ export class RoomFiles {
     file.state.value = "offered";
     file.reason.value = null;
     conv.files.value = [...conv.files.value.filter((f) => f !== file), file].sort((a, b) => a.seq - b.seq);
+    return isNew ? file : undefined;
   }
 
   private find(id: string): SharedFile | undefined {

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { chatBox, checkIn, checkInFrom, createGroup, downloadChat, log, newRoom, openChat, openProvider, openStaff, openStaffChat } from "./fixtures";
+import { chatBox, checkIn, checkInFrom, createGroup, downloadChat, log, newRoom, openChat, openProvider, openStaff, openStaffChat, queue } from "./fixtures";
 import { attach, chatting, emptyFile, makeFile, removeTestFiles, savedSha256, startDownload } from "./file-fixtures";
 
 // Files in every chat: offered with "Attach file" (or dropped on the chat),
@@ -62,6 +62,18 @@ test("an offer waits while the recipient is not connected, and the sender is tol
   const box = chatBox(provider, "Alice");
   expect(await savedSha256(await startDownload(provider, log(box), "insurance-card.jpg"))).toBe(file.sha256);
   await expect(log(patient)).toContainText("Saved by Dr. Smith");
+});
+
+test("a file from a patient whose chat is not in view raises their unread counter, as a message does", async ({ browser }) => {
+  const room = newRoom();
+  const provider = await openProvider(browser, room, "Dr. Smith");
+  const patient = await checkIn(browser, room, "Alice");
+
+  await attach(patient, makeFile("photo-of-rash.jpg", 80_000));
+
+  await expect(queue(provider).getByRole("listitem").filter({ hasText: "Alice" }).getByText("1 unread message")).toBeVisible();
+  await openChat(provider, "Alice");
+  await expect(log(chatBox(provider, "Alice")).getByRole("button", { name: "Download photo-of-rash.jpg" })).toBeVisible();
 });
 
 test("when the sender leaves, the offer is gone: the recipient can no longer download it", async ({ browser }) => {

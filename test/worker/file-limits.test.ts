@@ -56,6 +56,7 @@ it("the download route answers only someone signed in to that room, and never sa
   expect((await download(room, host.cookie, "no-such-file", "staff")).status).toBe(404);
   expect((await download(room, host.cookie, "../../etc", "staff")).status).toBe(404);
   expect((await api(`/api/rooms/${room}/files/${id}?as=staff`, { headers: { Cookie: host.cookie } })).status).toBe(404);
+  expect((await api(`/api/rooms/${room}/files/${id}?link=l1&as=staff`, { method: "HEAD", headers: { Cookie: host.cookie } })).status).toBe(405);
   expect(await (await download(room, ana.patient.cookie, id)).json()).toEqual({ error: "You sent this file." });
 });
 

@@ -27,6 +27,8 @@ async function personIn(c: Context<{ Bindings: Env }>, room: string): Promise<Id
  */
 export const fileRoutes = new Hono<{ Bindings: Env }>()
   .get("/files/:id", roomParam, async (c) => {
+    // A HEAD would start a transfer only to drop it.
+    if (c.req.method !== "GET") return c.json({ error: "Download the file with GET." }, 405);
     const { room } = c.req.valid("param");
     const id = c.req.param("id");
     const link = c.req.query("link") ?? "";
