@@ -79,6 +79,23 @@ describe("offering", () => {
     expect(states(ana, c)).toEqual([["scan.pdf", "offered"]]);
   });
 
+  it("after a blip the room did not notice (its old socket closes only when the page is back), the page still sends its file when asked", () => {
+    const { t, staff, ana, c } = connected();
+    const file = attach(ana, c);
+    flushAll(staff, ana);
+    const asked: string[] = [];
+    ana.client.files.onUpload = (f) => asked.push(f.cid);
+
+    ana.connect();
+    flushAll(staff, ana);
+    t.room.download(staff.identity, files(staff, c)[0].id.value, "l1");
+    flushAll(staff, ana);
+
+    expect(file.state.value).toBe("offered");
+    expect(states(staff, c)).toEqual([["scan.pdf", "offered"]]);
+    expect(asked).toEqual([file.cid]);
+  });
+
   it("a staff page that resumes after a blip learns which offers went while it was away", () => {
     const { staff, ana, c } = connected();
     attach(ana, c);

@@ -240,6 +240,20 @@ describe("an offer lives while its page is open and its conversation holds it", 
     expect(host.last("file_waiting")).toMatchObject({ id, names: ["Ana Lima"] });
   });
 
+  it("a sender's page back on a new socket before its old one is known to be closed keeps its offers, under the same id", () => {
+    const { t, host, ana } = clinic();
+    const first = offer(ana, ana.c, declared(1_000))!;
+
+    const back = t.resume(ana);
+    expect(ana.peer.closedWith).toBeDefined();
+    const again = offer(back, ana.c, declared(1_000))!;
+    t.room.download(host.identity, first.id, "l1");
+
+    expect(again.id).toBe(first.id);
+    expect(host.of("file_gone")).toEqual([]);
+    expect(back.last("upload")).toMatchObject({ id: first.id });
+  });
+
   it("a sender's page that comes back offers again and gets a new offer, which recipients take for the same file", () => {
     const { t, host, ana } = clinic();
     const first = offer(ana, ana.c, declared(1_000))!;

@@ -27,8 +27,8 @@ export const FILE_BOUNDS = {
 interface Offer {
   readonly frame: FileOffer;
   readonly conv: Conversation;
-  /** The page that holds the file: only it can send it. */
-  readonly from: Socket;
+  /** The page that holds the file (its socket now): only it can send it. */
+  from: Socket;
   readonly by: Person;
   readonly transfers: Set<Running>;
   /**
@@ -130,6 +130,8 @@ export class Files {
   joined(socket: Socket): void {
     if (!this.everOffered) return;
     const { person } = socket;
+    // A page back on a new socket keeps its offers: its old socket may be known to be closed only after this hello.
+    for (const offer of this.offers.values()) if (offer.by === person && offer.from !== socket && offer.from.page === socket.page) offer.from = socket;
     const offers: FileOffer[] = [];
     for (const offer of this.offers.values()) if (offer.conv.includes(person.id, person.staff) && this.sees(socket, offer)) offers.push(offer.frame);
     socket.send({ type: "files", offers });
