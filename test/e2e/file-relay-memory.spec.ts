@@ -6,7 +6,7 @@ import { attach, makeFile, removeTestFiles, savedSha256, startDownload } from ".
 
 // The relay's memory while 200 MB files move through it: this test runs a
 // server of its own, so the workerd it samples serves these transfers only.
-test.describe.configure({ timeout: 180_000 });
+test.describe.configure({ timeout: 300_000 });
 test.afterAll(removeTestFiles);
 
 const MB = 1_000_000;

@@ -20,7 +20,7 @@ export const FILE_BOUNDS = {
   transfersPerSender: 8,
   transfersPerRecipient: 4,
   /** A sender's page that has not opened its upload socket by then will not. */
-  uploadWaitMs: 15_000,
+  uploadWaitMs: 30_000,
 };
 
 /** A file on offer: it lives while the page that offered it is open, and goes with its conversation. */
