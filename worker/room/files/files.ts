@@ -3,11 +3,11 @@ import type { ClientMessageOf, ServerMessage } from "../../../protocol/wire";
 import { randomId } from "../../ids";
 import { conversationFor } from "../commands/chat";
 import type { RoomContext } from "../context";
-import type { Conversation } from "../conversation";
 import { can } from "../permissions";
-import type { Identity, Person } from "../people";
+import type { Identity } from "../people";
 import type { Socket } from "../socket";
-import { Allowances, BYTE_BUDGET, type Reservation } from "./allowance";
+import { Allowances, BYTE_BUDGET } from "./allowance";
+import { absent, deadReason, seenBy, sees, type Offer, type Running } from "./offers";
 import { Transfer, type Hasher } from "./relay";
 
 /** How much of the room files may take at once. */
@@ -22,34 +22,6 @@ export const FILE_BOUNDS = {
   /** A sender's page that has not opened its upload socket by then will not. */
   uploadWaitMs: 30_000,
 };
-
-/** A file on offer: it lives while the page that offered it is open, and goes with its conversation. */
-interface Offer {
-  readonly frame: FileOffer;
-  readonly conv: Conversation;
-  /** The page that holds the file (its socket now): only it can send it. */
-  from: Socket;
-  readonly by: Person;
-  readonly transfers: Set<Running>;
-  /**
-   * The links downloads were started with. Each click makes a new one; a
-   * browser that retries an interrupted download by itself asks with the
-   * same link and is refused, so a cancel stays a cancel.
-   */
-  readonly links: Set<string>;
-  /** Recipients not connected, as last told to the sender. */
-  waiting: string;
-}
-
-interface Running {
-  readonly t: string;
-  readonly offer: Offer;
-  readonly to: Person;
-  readonly transfer: Transfer;
-  readonly reservation: Reservation;
-  readonly startedAt: number;
-  reported: number;
-}
 
 export type DownloadResult = { ok: true; name: string; size: number; stream: ReadableStream<Uint8Array> } | { ok: false; status: 403 | 404 | 409 | 410 | 429; error: string };
 
@@ -97,7 +69,7 @@ export class Files {
     if (!conv) return;
     if (!can(person.role, "send_file", conv.kind)) return socket.error("forbidden", "You cannot send files in this conversation.", { cid: msg.cid, c: conv.id });
     const same = this.byCid.get(`${person.id}:${msg.cid}`);
-    if (same && !this.deadReason(ctx, same)) return socket.send({ type: "file", ...same.frame });
+    if (same && !deadReason(ctx, same)) return socket.send({ type: "file", ...same.frame });
     if (same) this.withdraw(ctx, same, "The sender's page closed.");
     const refusal = this.refusal(ctx, socket, msg.file.size);
     if (refusal) return socket.error("file_refused", refusal, { cid: msg.cid, c: conv.id });
@@ -109,7 +81,7 @@ export class Files {
     // A page opened later starts above it, as it would above a message.
     conv.lastSeq = Math.max(conv.lastSeq, frame.seq);
     const text = JSON.stringify({ type: "file", ...frame } satisfies ServerMessage);
-    for (const page of ctx.fanout.pages(conv)) if (this.sees(page, offer)) page.sendRaw(text);
+    for (const page of ctx.fanout.pages(conv)) if (sees(page, offer)) page.sendRaw(text);
     this.tellWaiting(ctx, offer);
     ctx.audit("file_offered", { id: person.id, role: person.role });
   }
@@ -133,7 +105,7 @@ export class Files {
     // A page back on a new socket keeps its offers: its old socket may be known to be closed only after this hello.
     for (const offer of this.offers.values()) if (offer.by === person && offer.from !== socket && offer.from.page === socket.page) offer.from = socket;
     const offers: FileOffer[] = [];
-    for (const offer of this.offers.values()) if (offer.conv.includes(person.id, person.staff) && this.sees(socket, offer)) offers.push(offer.frame);
+    for (const offer of this.offers.values()) if (offer.conv.includes(person.id, person.staff) && sees(socket, offer)) offers.push(offer.frame);
     socket.send({ type: "files", offers });
   }
 
@@ -151,9 +123,9 @@ export class Files {
   download(ctx: RoomContext, identity: Pick<Identity, "id">, id: string, link: string): DownloadResult {
     const offer = this.offers.get(id);
     const person = ctx.people.get(identity.id);
-    if (!offer || !person || this.deadReason(ctx, offer)) return GONE;
+    if (!offer || !person || deadReason(ctx, offer)) return GONE;
     const { conv, frame } = offer;
-    if (!conv.includes(person.id, person.staff) || !can(person.role, "download_file", conv.kind) || !this.seenBy(person, offer)) return GONE;
+    if (!conv.includes(person.id, person.staff) || !can(person.role, "download_file", conv.kind) || !seenBy(person, offer)) return GONE;
     if (person === offer.by) return { ok: false, status: 403, error: "You sent this file." };
     if (person.pages.size === 0) return { ok: false, status: 403, error: "Open the chat to download this file." };
     if (offer.links.has(link)) return { ok: false, status: 410, error: "This download was stopped. Start it again from the chat." };
@@ -200,7 +172,7 @@ export class Files {
    */
   sweep(ctx: RoomContext, now: number): boolean {
     for (const offer of [...this.offers.values()]) {
-      const dead = this.deadReason(ctx, offer);
+      const dead = deadReason(ctx, offer);
       if (dead) {
         this.withdraw(ctx, offer, dead);
         continue;
@@ -234,15 +206,6 @@ export class Files {
     return null;
   }
 
-  /** Why an offer is gone, or null while it lives. */
-  private deadReason(ctx: RoomContext, offer: Offer): string | null {
-    if (!offer.from.isOpen) return "The sender's page closed.";
-    if (ctx.conversations.get(offer.conv.id) !== offer.conv) return "The conversation ended.";
-    if (offer.frame.seq <= offer.conv.erasedUpto) return "The conversation was erased.";
-    if (!offer.conv.includes(offer.by.id, offer.by.staff)) return "The sender left the conversation.";
-    return null;
-  }
-
   private withdraw(ctx: RoomContext, offer: Offer, reason: string): void {
     const { id, c, cid } = offer.frame;
     this.offers.delete(id);
@@ -271,30 +234,11 @@ export class Files {
 
   /** Tells the sender's pages who the offer still waits for, when that changed. */
   private tellWaiting(ctx: RoomContext, offer: Offer): void {
-    const names = this.absent(ctx, offer);
+    const names = absent(ctx, offer);
     const key = names.join("\n");
     if (key === offer.waiting) return;
     offer.waiting = key;
     ctx.fanout.toPerson(offer.by.id, { type: "file_waiting", c: offer.frame.c, id: offer.frame.id, names });
-  }
-
-  /** Recipients with no page open: the offer waits for them. */
-  private absent(ctx: RoomContext, offer: Offer): string[] {
-    const { conv, by } = offer;
-    const away = (id: string) => id !== by.id && !ctx.people.get(id)?.pages.size;
-    if (conv.staffOnly) return (conv.meta?.members ?? []).filter((m) => away(m.id)).map((m) => m.name);
-    const names = conv.outsiders().filter(away).map((id) => ctx.people.get(id)?.name ?? conv.patient?.name ?? "");
-    if (!by.staff && !ctx.people.staffOnline) names.push("your provider");
-    return names;
-  }
-
-  /** Whether a page may see an offer: above its floor and its person's erase point, as for a message. */
-  private sees(page: Socket, offer: Offer): boolean {
-    return offer.frame.seq > page.floor && this.seenBy(page.person, offer);
-  }
-
-  private seenBy(person: Person, offer: Offer): boolean {
-    return offer.frame.seq > offer.conv.floorFor(person.id);
   }
 
   private count(match: (run: Running) => boolean): number {
