@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { chatBox, checkIn, checkInFrom, createGroup, downloadChat, log, newRoom, openChat, openProvider, openStaff, openStaffChat, queue } from "./fixtures";
+import { chatBox, checkIn, checkInFrom, createGroup, downloadChat, log, newRoom, openChat, openProvider, openStaff, openStaffChat, queue, send } from "./fixtures";
 import { attach, chatting, emptyFile, makeFile, removeTestFiles, savedSha256, startDownload } from "./file-fixtures";
 
 // Files in every chat: offered with "Attach file" (or dropped on the chat),
@@ -102,6 +102,25 @@ test("a colleague's file in a staff group reaches each member, and chat-history.
   await expect(log(box)).toContainText("Saved by Sam Desk");
   const { text } = await downloadChat(smith, "Ward team");
   expect(text).toMatch(new RegExp(`\\n\\S+ \\* File from \\[Host\\] Dr\\. Smith: rota\\.csv \\(40,000 bytes, SHA-256 ${file.sha256}\\)\\n`));
+  expect(text).not.toContain("contents-never-in-the-history");
+});
+
+test("a patient's file, once gone, stays in the provider's chat-history.txt as a line with its name and exact size, beside the messages", async ({ browser }) => {
+  const { provider, patient, box } = await chatting(browser);
+  const file = makeFile("Résumé scan.pdf", 1_234_567, "contents-never-in-the-history");
+  await send(patient, "Here is my scan");
+  await attach(patient, file);
+  await expect(log(box)).toContainText("Résumé scan.pdf · 1.2 MB");
+  await log(patient).getByRole("button", { name: "Cancel Résumé scan.pdf" }).click();
+  await expect(log(box)).toContainText("No longer offered");
+
+  const { text } = await downloadChat(provider, "Alice");
+
+  const lines = text.split("\n");
+  const said = lines.findIndex((line) => / \[Patient\] Alice: Here is my scan$/.test(line));
+  expect(said).toBeGreaterThan(0);
+  expect(lines[said + 1]).toMatch(new RegExp(`^\\S+ \\* File from \\[Patient\\] Alice: Résumé scan\\.pdf \\(1,234,567 bytes, SHA-256 ${file.sha256}\\)$`));
+  expect(text).toContain("\nMessages: 1\nFiles: 1\n");
   expect(text).not.toContain("contents-never-in-the-history");
 });
 
