@@ -12,6 +12,7 @@
  * client sends can set them.
  */
 import * as v from "valibot";
+import { FileCancelFrame, FileOfferFrame, type FileServerMessage } from "./files.ts";
 
 /** Bumped on any incompatible change; checked in the first frame. Old pages reload. */
 export const PROTOCOL_VERSION = 2;
@@ -253,6 +254,8 @@ export const ClientMessage = v.variant("type", [
   v.strictObject({ type: v.literal("ping") }),
   /** The answer to the room's heartbeat ping (the room compares the text, it never parses it). */
   v.strictObject({ type: v.literal("pong") }),
+  FileOfferFrame,
+  FileCancelFrame,
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessage>;
 export type ClientMessageOf<T extends ClientMessage["type"]> = Extract<ClientMessage, { type: T }>;
@@ -420,7 +423,9 @@ export type ErrorCode =
   | "recipient_left"
   | "rate_limited"
   | "bad_seed"
-  | "unavailable";
+  | "unavailable"
+  /** A file offer or download the room refused: too big, past the sender's day, too many at once. */
+  | "file_refused";
 
 export interface ErrorMessage {
   type: "error";
@@ -493,6 +498,7 @@ export type ServerMessage =
   | { type: "pong" }
   /** Heartbeat: answer with a pong. */
   | { type: "ping" }
+  | FileServerMessage
   | ErrorMessage;
 
 export type ServerMessageOf<T extends ServerMessage["type"]> = Extract<ServerMessage, { type: T }>;

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
+import { fileRoutes } from "./routes/files";
 import { inviteRoutes } from "./routes/invites";
 import { joinRoutes } from "./routes/join";
 import { patientRoutes } from "./routes/patient";
@@ -37,6 +38,7 @@ app.use(async (c, next) => {
 
 app.route("/api/rooms/:room", patientRoutes);
 app.route("/api/rooms/:room", socketRoutes);
+app.route("/api/rooms/:room", fileRoutes);
 app.route("/api/provider", providerRoutes);
 app.route("/api", inviteRoutes);
 app.route("/api", joinRoutes);

@@ -1,12 +1,16 @@
 import { DurableObject } from "cloudflare:workers";
-import { createHmac } from "node:crypto";
 import { directoryStub } from "./directory-do";
+import { createHash, createHmac } from "node:crypto";
 import { randomId } from "./ids";
 import { Room, type AdmitResult, type DirectoryPort, type GuestAdmission, type Identity } from "./room/room";
 import type { AuditEvent } from "./room/context";
+import type { DownloadResult } from "./room/files/files";
+import type { Hasher } from "./room/files/relay";
 
 /** The one header on the upgrade request the worker makes: a single-use, random ticket. */
 export const TICKET_HEADER = "X-QC-Ticket";
+/** On an upgrade for a file's upload socket: the transfer it sends. */
+export const UPLOAD_HEADER = "X-QC-Upload";
 const TICKET_MS = 10_000;
 const TICKETS_MAX = 10_000;
 
@@ -34,6 +38,7 @@ export class RoomDO extends DurableObject<Env> {
       sign: (data) => createHmac("sha256", this.env.SESSION_SECRET).update(`room\n${data}`).digest("base64url").slice(0, 32),
       audit: logAudit,
       directory: this.directory(),
+      hash: nativeSha256,
     });
     return this.room;
   }
@@ -80,6 +85,20 @@ export class RoomDO extends DurableObject<Env> {
     this.roomFor(room).signOut(login, until);
   }
 
+  /**
+   * A recipient's download of a file: the stream crosses to the worker over
+   * RPC, which carries its backpressure, so the room is asked for each chunk
+   * only as the download reads.
+   */
+  download(room: string, identity: Pick<Identity, "id">, id: string, link: string): DownloadResult {
+    return this.roomFor(room).download(identity, id, link);
+  }
+
+  /** Offers, moving transfers and the file bytes the room holds now and at most (tests, measurements). */
+  fileStats() {
+    return this.room?.fileStats();
+  }
+
   /** WebSocket upgrades only, each with a ticket from `ticket`. */
   async fetch(request: Request): Promise<Response> {
     const ticket = request.headers.get(TICKET_HEADER) ?? "";
@@ -88,6 +107,8 @@ export class RoomDO extends DurableObject<Env> {
     if (!this.room || !entry || entry.until < Date.now() || request.headers.get("Upgrade") !== "websocket") {
       return new Response("Expected a WebSocket upgrade with a ticket", { status: 426 });
     }
+    const upload = request.headers.get(UPLOAD_HEADER);
+    if (upload) return this.acceptUpload(entry.identity, upload);
     const [client, server] = Object.values(new WebSocketPair());
     server.accept();
     const socket = this.room.connect({ send: (data) => server.send(data), close: (code, reason) => server.close(code, reason) }, entry.identity);
@@ -103,6 +124,33 @@ export class RoomDO extends DurableObject<Env> {
     server.addEventListener("error", () => socket.closed());
     return new Response(null, { status: 101, webSocket: client });
   }
+
+  /** A sender's page opens the socket that carries one transfer's chunks (binary frames, each asked for). */
+  private acceptUpload(identity: Identity, t: string): Response {
+    const transfer = this.room?.uploadFor(identity, t);
+    if (!transfer) return new Response("No transfer waits for this upload", { status: 404 });
+    const [client, server] = Object.values(new WebSocketPair());
+    // Chunks are taken as they come, without a Blob in between (the standard default for binary frames).
+    server.binaryType = "arraybuffer";
+    server.accept();
+    server.addEventListener("message", (event) => transfer.receive(event.data));
+    server.addEventListener("close", (event) => {
+      transfer.uploadClosed(event.code);
+      try {
+        server.close(1000, "closing");
+      } catch {
+        // already closed
+      }
+    });
+    server.addEventListener("error", () => transfer.uploadClosed());
+    transfer.attach({ send: (data) => server.send(data), close: (code, reason) => server.close(code, reason) });
+    return new Response(null, { status: 101, webSocket: client });
+  }
+}
+
+function nativeSha256(): Hasher {
+  const hash = createHash("sha256");
+  return { update: (bytes) => void hash.update(bytes), digest: () => hash.digest("hex") };
 }
 
 function logAudit(event: AuditEvent): void {

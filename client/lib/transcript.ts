@@ -6,7 +6,8 @@
  *
  * Layout guarantees:
  * - every message and event line starts with an ISO 8601 timestamp with offset,
- *   followed by "[Role] name: " (message) or "* " (event);
+ *   followed by "[Role] name: " (message) or "* " (event); a file is an event
+ *   line naming its sender, its name, its exact size and its SHA-256;
  * - a message's further lines are indented with 4 spaces, so no line of a
  *   message can pass for another sender or an event;
  * - names, room and session are always kept on one line;
@@ -26,7 +27,9 @@ export interface TranscriptParticipant {
 export type TranscriptEntry =
   | { kind: "message"; time: number; role: TranscriptRole; name: string; text: string }
   /** e.g. "Alice joined the waiting room", "Text-only session started". */
-  | { kind: "event"; time: number; text: string };
+  | { kind: "event"; time: number; text: string }
+  /** A file sent in the chat: what identifies it, never its contents. */
+  | { kind: "file"; time: number; role: TranscriptRole; name: string; fileName: string; size: number; sha256: string };
 
 export interface TranscriptInput {
   room: string;
@@ -99,8 +102,14 @@ export function formatTranscript(input: TranscriptInput): string {
   lines.push(`Consent: ${CONSENT}`, "");
 
   let messages = 0;
+  let files = 0;
   if (input.entries.length === 0) lines.push("(no messages)");
   for (const entry of input.entries) {
+    if (entry.kind === "file") {
+      files++;
+      lines.push(`${at(entry.time)} * File from [${entry.role}] ${isolateName(oneLine(entry.name))}: ${isolateName(oneLine(entry.fileName))} (${bytes(entry.size)}, SHA-256 ${oneLine(entry.sha256)})`);
+      continue;
+    }
     const [first, ...rest] = textLines(entry.text);
     if (entry.kind === "message") {
       messages++;
@@ -112,6 +121,7 @@ export function formatTranscript(input: TranscriptInput): string {
   }
 
   lines.push("", `Messages: ${messages}`);
+  if (files > 0) lines.push(`Files: ${files}`);
   return lines.join("\n") + "\n";
 }
 
@@ -143,6 +153,11 @@ function oneLine(s: string): string {
 
 function clean(s: string): string {
   return s.replace(CONTROL_G, REPLACEMENT).replace(LONE_SURROGATE_G, REPLACEMENT).replace(TAB_G, INDENT);
+}
+
+/** "120,000,000 bytes": exact, grouped by thousands whatever the reader's locale. */
+function bytes(n: number): string {
+  return `${String(n).replace(/\B(?=(\d{3})+$)/g, ",")} ${n === 1 ? "byte" : "bytes"}`;
 }
 
 function pad(n: number, width = 2): string {

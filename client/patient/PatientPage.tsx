@@ -1,5 +1,6 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useMemo } from "preact/hooks";
+import { dropFiles } from "../files/drop";
 import { ChatLog } from "../ui/ChatLog";
 import { Composer } from "../ui/Composer";
 import { ConfirmDialog } from "../ui/ConfirmDialog";
@@ -115,7 +116,7 @@ function Waiting({ model }: { model: PatientModel }) {
           </button>
         </section>
       )}
-      <section class="chat card" aria-label={inSession ? "Text-only session" : "Chat with your provider"}>
+      <section class="chat card" aria-label={inSession ? "Text-only session" : "Chat with your provider"} {...dropFiles(model.attachFiles)}>
         <div class="card-head">
           <h2>{inSession ? "Text-only session with your provider" : "Chat with your provider"}</h2>
           {inSession && (
@@ -131,10 +132,11 @@ function Waiting({ model }: { model: PatientModel }) {
           lines={model.lines.value}
           label="Messages"
           empty={guest ? "You joined the session. Messages from now on show here." : inSession ? "The session has started. Write to your provider here." : "No messages yet. You can write to your provider here."}
+          files={model.fileActions}
         />
         {conv && <Typing conv={conv} />}
         {inSession && conv && <OfflineNotice conv={conv} self={self} />}
-        <Composer onSend={model.send} onType={model.typing} />
+        <Composer onSend={model.send} onType={model.typing} onAttach={model.attachFiles} />
         <RetentionNotice />
       </section>
     </>

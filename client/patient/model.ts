@@ -1,6 +1,7 @@
 import { batch, computed, signal } from "@preact/signals";
 import { displayNameProblem } from "../../protocol/name-rules";
 import { CLOSE, type ChatMessage } from "../../protocol/wire";
+import { createFileSharing } from "../files/sharing";
 import { connect, type Connection } from "../lib/connection";
 import { api } from "../lib/http";
 import { syncClock } from "../lib/time";
@@ -36,12 +37,14 @@ export function createPatientModel(room: string) {
   const checkInError = signal<string | null>(null);
   const busy = signal(false);
   let conn: Connection | null = null;
+  const sharing = createFileSharing({ room, asStaff: false, client: () => client });
   let client = newClient();
   const current = signal<RoomClient>(client);
 
   function newClient(): RoomClient {
     const c = new RoomClient({ send: (msg) => conn?.send(msg) ?? false });
     c.on(onEvent);
+    c.files.onUpload = sharing.upload;
     return c;
   }
 
@@ -112,6 +115,7 @@ export function createPatientModel(room: string) {
 
   /** Drops this page's copy of the conversation. */
   function forget(): void {
+    sharing.dispose();
     client = newClient();
     current.value = client;
   }
@@ -206,6 +210,13 @@ export function createPatientModel(room: string) {
       };
     },
 
+    /** Offers files in the chat (picked with "Attach file" or dropped on it). */
+    attachFiles(files: File[]) {
+      const c = conv.value;
+      if (c) sharing.attach(c, files);
+    },
+    fileActions: sharing.actions,
+
     async leave() {
       conn?.send({ type: "leave" });
       conn?.close();
@@ -225,6 +236,7 @@ export function createPatientModel(room: string) {
     },
 
     dispose() {
+      sharing.dispose();
       conn?.close();
     },
   };

@@ -1,6 +1,7 @@
 import { computed } from "@preact/signals";
 import { useMemo } from "preact/hooks";
 import type { Conversation } from "../room/conversation";
+import { dropFiles } from "../files/drop";
 import { linesOf } from "../room/log-lines";
 import { ChatLog, type LogLine } from "../ui/ChatLog";
 import { Composer } from "../ui/Composer";
@@ -61,7 +62,7 @@ function Box({ model, conv, minimized }: { model: ProviderModel; conv: Conversat
         : undefined;
 
   return (
-    <section class={minimized ? "card chatbox minimized" : "card chatbox"} aria-label={`Chat with ${title}`}>
+    <section class={minimized ? "card chatbox minimized" : "card chatbox"} aria-label={`Chat with ${title}`} {...dropFiles(reason ? undefined : (files) => model.attachFiles(conv, files))}>
       <header>
         <h2>
           Chat with <bdi>{title}</bdi>
@@ -84,7 +85,7 @@ function Box({ model, conv, minimized }: { model: ProviderModel; conv: Conversat
               End session
             </button>
           )}
-          <button type="button" class="secondary" onClick={model.download} disabled={conv.messages.value.length === 0}>
+          <button type="button" class="secondary" onClick={model.download} disabled={conv.messages.value.length === 0 && conv.files.value.length === 0}>
             Download chat
           </button>
           {minimized ? (
@@ -105,10 +106,10 @@ function Box({ model, conv, minimized }: { model: ProviderModel; conv: Conversat
         <>
           {chatting.length > 0 && <p class="hint">{chatting.join(" and ")} also {chatting.length === 1 ? "has" : "have"} this chat open.</p>}
           {live && <Participants conv={conv} self={me} onRemove={model.isHost ? (who) => model.removeParticipant(conv.id, who) : undefined} />}
-          <ChatLog lines={lines.value} label={`Messages with ${title}`} empty={`No messages yet. Write to ${title} below.`} />
+          <ChatLog lines={lines.value} label={`Messages with ${title}`} empty={`No messages yet. Write to ${title} below.`} files={model.fileActions} />
           <Typing conv={conv} />
           {live && <OfflineNotice conv={conv} self={me} />}
-          <Composer onSend={model.send} onType={() => model.typing(conv.id)} disabledReason={reason} />
+          <Composer onSend={model.send} onType={() => model.typing(conv.id)} disabledReason={reason} onAttach={(files) => model.attachFiles(conv, files)} />
           <RetentionNotice />
         </>
       )}

@@ -42,6 +42,7 @@ function participants(session: Pick<ProviderSession, "id" | "name" | "role">, co
   out.set(session.id, { role: ROLE[session.role], name: session.name });
   for (const m of conv.roster.value?.members ?? []) if (!out.has(m.id)) out.set(m.id, { role: ROLE[m.role], name: m.name });
   for (const m of conv.messages.value) if (!out.has(m.by)) out.set(m.by, { role: ROLE[m.role], name: m.name });
+  for (const f of conv.files.value) if (f.id.value && !out.has(f.by)) out.set(f.by, { role: ROLE[f.role], name: f.name });
   const patient = conv.patient.value;
   if (patient) out.set(patient.id, { role: "Patient", name: patient.name });
   return [...out.values()];
@@ -49,10 +50,14 @@ function participants(session: Pick<ProviderSession, "id" | "name" | "role">, co
 
 /** Messages, events, and in a deleted message's place who deleted it (never its text). */
 function timeline(conv: Conversation): TranscriptEntry[] {
-  return conv.timeline().map((item): TranscriptEntry => {
-    if (item.kind === "event") return { kind: "event", time: item.event.time, text: item.event.text };
-    if (item.kind === "deleted") return { kind: "event", time: item.tombstone.time, text: `message deleted by ${item.tombstone.name}` };
-    return { kind: "message", time: item.msg.time, role: ROLE[item.msg.role], name: item.msg.name, text: item.msg.text };
+  return conv.timeline().flatMap((item): TranscriptEntry[] => {
+    if (item.kind === "event") return [{ kind: "event", time: item.event.time, text: item.event.text }];
+    if (item.kind === "deleted") return [{ kind: "event", time: item.tombstone.time, text: `message deleted by ${item.tombstone.name}` }];
+    if (item.kind === "message") return [{ kind: "message", time: item.msg.time, role: ROLE[item.msg.role], name: item.msg.name, text: item.msg.text }];
+    // A file that was offered (not one refused or still being prepared): never its contents.
+    const { file } = item;
+    if (!file.id.value) return [];
+    return [{ kind: "file", time: file.time, role: ROLE[file.role], name: file.name, fileName: file.info.name, size: file.info.size, sha256: file.info.sha256 }];
   });
 }
 

@@ -1,6 +1,7 @@
 import { batch, computed, effect, signal } from "@preact/signals";
 import { isolateName } from "../../protocol/name-rules";
 import { CLOSE, isStaff, type StaffRole } from "../../protocol/wire";
+import { createFileSharing } from "../files/sharing";
 import { connect, type Connection } from "../lib/connection";
 import { newClientId } from "../lib/ids";
 import { chime, desktopNotify } from "../lib/notify";
@@ -71,6 +72,10 @@ export function createProviderModel(session: ProviderSession, onSignedOut: (mess
   const colleaguesViewing = (conv: Conversation) => conv.viewers.value.filter((id) => id !== session.id).map(nameOf);
   const staffChats = createStaffChats({ selfId: session.id, client, confirm, openChat, unview, title });
   const sessions = createSessions({ selfId: session.id, isHost: session.role === "host", client, confirm, prefs, unview });
+  const sharing = createFileSharing({ room: session.room, asStaff: true, client: () => client });
+  client.files.onUpload = sharing.upload;
+  // A file from someone else is news, as a message is.
+  client.files.onNew = (conv, file) => received(conv, file.name, isStaff(file.role));
 
   const announce = (text: string) => {
     // Re-set so the same words are announced twice in a row.
@@ -167,7 +172,7 @@ export function createProviderModel(session: ProviderSession, onSignedOut: (mess
    * undownloaded conversation. With nothing on the page, nothing is asked.
    */
   function guardErase(conv: Conversation | undefined, action: string, then: () => void, forEveryone = false): void {
-    if (!conv || conv.staffOnly || conv.status.value === "ended" || conv.messages.value.length === 0) return then();
+    if (!conv || conv.staffOnly || conv.status.value === "ended" || (conv.messages.value.length === 0 && conv.files.value.length === 0)) return then();
     const others = forEveryone ? [] : colleaguesViewing(conv);
     if (others.length > 0) {
       confirm.value = {
@@ -242,6 +247,7 @@ export function createProviderModel(session: ProviderSession, onSignedOut: (mess
 
   function dispose(): void {
     signIn.stop();
+    sharing.dispose();
     document.removeEventListener("visibilitychange", onVisibility);
     conn?.close();
   }
@@ -294,6 +300,12 @@ export function createProviderModel(session: ProviderSession, onSignedOut: (mess
       if (!conv || conv.status.value === "left" || conv.status.value === "ended") return;
       client.write(conv.id, text);
     },
+    /** Offers files in a chat (picked with "Attach file" or dropped on it). */
+    attachFiles(conv: Conversation, files: File[]) {
+      if (conv.status.value === "left" || conv.status.value === "ended") return;
+      sharing.attach(conv, files);
+    },
+    fileActions: sharing.actions,
     broadcast(text: string): boolean {
       const waiting = queue.value.filter((c) => c.kind.value === "waiting").length;
       if (!client.send({ type: "broadcast", cid: newClientId(), text })) {

@@ -1,6 +1,7 @@
 import { computed, signal } from "@preact/signals";
 import { TYPING, type AccessCode, type ChatMessage, type ConversationKind, type ConversationMeta, type PatientStatus, type QueueEntry, type Roster, type SessionInfo, type Tombstone } from "../../protocol/wire";
-import { interleave, merge } from "./replica";
+import type { SharedFile } from "./files";
+import { interleave, merge, type TimelineItem } from "./replica";
 
 /** Where a conversation stands for this page. */
 export type ConversationStatus = PatientStatus | "left" | "ended" | "active" | "deleted";
@@ -18,6 +19,9 @@ export interface Typist {
   name: string;
   until: number;
 }
+
+/** What a chat log shows, in order: messages, deleted messages' places, events and files. */
+export type TimelineEntry = TimelineItem<TimelineEvent> | { kind: "file"; file: SharedFile };
 
 export interface Pending {
   cid: string;
@@ -43,6 +47,8 @@ export class Conversation {
   readonly messages = signal<ChatMessage[]>([]);
   readonly pending = signal<Pending[]>([]);
   readonly events = signal<TimelineEvent[]>([]);
+  /** Files offered in it, in sequence order (ours not yet announced last). */
+  readonly files = signal<SharedFile[]>([]);
   readonly unread = signal(0);
   /** Staff conversations: this person's settings. */
   readonly muted = signal(false);
@@ -64,7 +70,7 @@ export class Conversation {
   erasedUpto = 0;
   /** Everything up to here was erased for this person only (a colleague still had it open). */
   floor = 0;
-  readonly undownloaded = computed(() => this.messages.value.some((m) => m.seq > this.downloadedSeq.value));
+  readonly undownloaded = computed(() => this.messages.value.some((m) => m.seq > this.downloadedSeq.value) || this.files.value.some((f) => Number.isFinite(f.seq) && f.seq > this.downloadedSeq.value));
 
   constructor(id: string) {
     this.id = id;
@@ -75,9 +81,11 @@ export class Conversation {
     return kind === "direct" || kind === "group";
   }
 
-  /** The highest seq held. */
+  /** The highest seq held (a message's or a file's). */
   get top(): number {
-    return this.messages.value.at(-1)?.seq ?? 0;
+    let top = this.messages.value.at(-1)?.seq ?? 0;
+    for (const f of this.files.value) if (Number.isFinite(f.seq) && f.seq > top) top = f.seq;
+    return top;
   }
 
   event(time: number, text: string): void {
@@ -176,13 +184,26 @@ export class Conversation {
     this.tombstones.value = this.tombstones.value.filter((t) => t.seq > upto);
     // Events up to the erase point belong to the erased conversation.
     this.events.value = this.events.value.filter((e) => e.afterSeq > upto);
+    this.files.value = this.files.value.filter((f) => f.seq > upto);
     this.downloadedSeq.value = Math.max(this.downloadedSeq.value, upto);
     return this.messages.value.length < had;
   }
 
-  /** Messages and events merged in the order they happened. */
-  timeline() {
-    return interleave(this.messages.value, this.events.value, this.tombstones.value);
+  /** Messages, deleted messages' places, events and files merged in the order they happened. */
+  timeline(): TimelineEntry[] {
+    const items = interleave(this.messages.value, this.events.value, this.tombstones.value);
+    const files = this.files.value;
+    if (files.length === 0) return items;
+    const out: TimelineEntry[] = [];
+    let i = 0;
+    for (const item of items) {
+      // An event follows the message or file it came after.
+      const at = item.kind === "message" ? item.msg.seq : item.kind === "deleted" ? item.tombstone.seq : item.event.afterSeq + 0.5;
+      while (i < files.length && files[i].seq < at) out.push({ kind: "file", file: files[i++] });
+      out.push(item);
+    }
+    for (; i < files.length; i++) out.push({ kind: "file", file: files[i] });
+    return out;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { ChatMessage } from "../../protocol/wire";
-import type { LogLine } from "../ui/ChatLog";
+import { fileLine, type LogLine } from "../ui/ChatLog";
 import type { Conversation } from "./conversation";
 
 export interface LineOptions {
@@ -12,11 +12,12 @@ export interface LineOptions {
   onDelete?(msg: ChatMessage): void;
 }
 
-/** A conversation's timeline as log lines: messages, deleted messages' places, and events. */
+/** A conversation's timeline as log lines: messages, deleted messages' places, events and files. */
 export function linesOf(conv: Conversation, opts: LineOptions = {}): LogLine[] {
   return conv.timeline().map((item): LogLine => {
     if (item.kind === "event") return { key: `e${item.event.time}${item.event.text}`, text: item.event.text, time: item.event.time };
     if (item.kind === "deleted") return { key: `d${item.tombstone.seq}`, text: "", deleted: true };
+    if (item.kind === "file") return fileLine(item.file, opts.self);
     const msg = item.msg;
     const onDelete = opts.onDelete && opts.mayDelete?.(msg) ? () => opts.onDelete!(msg) : undefined;
     return {

@@ -16,6 +16,7 @@ import {
 } from "../../protocol/wire";
 import { newClientId } from "../lib/ids";
 import { Conversation, fromQueue } from "./conversation";
+import { RoomFiles } from "./files";
 import { Epoch, seedFrames } from "./replica";
 
 /** What happened, for pages to turn into notices, sounds and announcements. */
@@ -63,6 +64,13 @@ export class RoomClient {
   readonly mine = signal<Conversation | null>(null);
   /** This page load; the room tells a lost first socket from a reload by it. */
   readonly page = newClientId();
+  /** Files offered in this page's conversations, and this page's own offers. */
+  readonly files: RoomFiles = new RoomFiles({
+    get: (c) => this.get(c),
+    conversations: () => this.conversations.value.values(),
+    self: () => this.self.value,
+    send: (msg) => this.out(msg),
+  });
   private readonly epoch = new Epoch();
   private pass?: string;
   /** The last arrival number received from this room instance. */
@@ -206,7 +214,15 @@ export class RoomClient {
         if (conv) this.emit({ type: "downloaded", conv });
         return;
       }
+      case "file":
+      case "files":
+      case "file_gone":
+      case "file_waiting":
+      case "upload":
+      case "transfer":
+        return this.files.receive(msg);
       case "error": {
+        if (msg.cid && this.files.fail(msg.cid, msg.message)) return;
         const failed = msg.cid ? [...this.conversations.value.values()].some((conv) => conv.fail(msg.cid!, msg.message)) : false;
         if (!failed) this.emit({ type: "notice", text: msg.message });
         return;
@@ -262,6 +278,7 @@ export class RoomClient {
     for (const conv of this.conversations.value.values()) {
       for (const p of conv.pending.value) if (!p.failed) this.out({ type: "send", c: conv.id, cid: p.cid, text: p.text });
     }
+    this.files.welcome(reset);
     this.emit({ type: "welcome", reset, now: msg.now });
   }
 

@@ -1,5 +1,8 @@
 import { useEffect, useRef } from "preact/hooks";
+import type { FileActions } from "../files/sharing";
 import { clockTime } from "../lib/time";
+import type { SharedFile } from "../room/files";
+import { FileLine } from "./FileLine";
 import { Linkified } from "./Linkified";
 
 export interface LogLine {
@@ -14,10 +17,17 @@ export interface LogLine {
   deleted?: true;
   /** This person may delete this message. */
   onDelete?(): void;
+  /** A file offered in the chat (with `from`); `text` is then empty. */
+  file?: SharedFile;
+}
+
+/** A file's line in the log, under its sender's name. */
+export function fileLine(file: SharedFile, self: string | undefined): LogLine {
+  return { key: `f${file.by}:${file.cid}`, from: { name: file.name, self: file.by === self }, text: "", time: file.time, file };
 }
 
 /** The conversation as role="log", so screen readers announce new lines. */
-export function ChatLog({ lines, label, empty }: { lines: LogLine[]; label: string; empty: string }) {
+export function ChatLog({ lines, label, empty, files }: { lines: LogLine[]; label: string; empty: string; files?: FileActions }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = ref.current;
@@ -35,10 +45,14 @@ export function ChatLog({ lines, label, empty }: { lines: LogLine[]; label: stri
               {line.time !== undefined && <time dateTime={new Date(line.time).toISOString()}> · {clockTime(line.time)}</time>}
               {line.pending && <span class="pending"> · sending…</span>}
             </span>
-            {/* dir="auto" isolates the text: whatever it holds, it cannot reorder what is around it. */}
-            <span class="text" dir="auto">
-              <Linkified text={line.text} />
-            </span>
+            {line.file && files ? (
+              <FileLine file={line.file} self={line.from.self} actions={files} />
+            ) : (
+              // dir="auto" isolates the text: whatever it holds, it cannot reorder what is around it.
+              <span class="text" dir="auto">
+                <Linkified text={line.text} />
+              </span>
+            )}
             {line.failed && (
               <span class="failed" role="alert">
                 Not sent: {line.failed}

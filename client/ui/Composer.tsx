@@ -7,7 +7,20 @@ import { LIMITS } from "../../protocol/wire";
  * is not possible the box is disabled and the reason is shown beside it
  * (and read out with the box, as its description).
  */
-export function Composer({ onSend, onType, disabledReason, label = "Message" }: { onSend(text: string): void; onType?(): void; disabledReason?: string; label?: string }) {
+export function Composer({
+  onSend,
+  onType,
+  disabledReason,
+  label = "Message",
+  onAttach,
+}: {
+  onSend(text: string): void;
+  onType?(): void;
+  disabledReason?: string;
+  label?: string;
+  /** Files picked to send in this chat; without it, no "Attach file" control. */
+  onAttach?(files: File[]): void;
+}) {
   const text = useSignal("");
   const reasonId = useId();
   const tooLong = text.value.length > LIMITS.textChars;
@@ -46,9 +59,25 @@ export function Composer({ onSend, onType, disabledReason, label = "Message" }: 
           A message can be at most {LIMITS.textChars} characters ({text.value.length} now).
         </p>
       )}
-      <button type="submit" disabled={!!disabledReason || tooLong}>
-        Send
-      </button>
+      <div class="composer-actions">
+        <button type="submit" disabled={!!disabledReason || tooLong}>
+          Send
+        </button>
+        {onAttach && (
+          <input
+            type="file"
+            multiple
+            aria-label="Attach file"
+            disabled={!!disabledReason}
+            onChange={(e) => {
+              const input = e.currentTarget;
+              onAttach([...(input.files ?? [])]);
+              // The page keeps its own handle; the input is ready for the next file.
+              input.value = "";
+            }}
+          />
+        )}
+      </div>
     </form>
   );
 }

@@ -2,7 +2,22 @@ import { statSync } from "node:fs";
 import { join, sep } from "node:path";
 import { expect, test, type Browser } from "@playwright/test";
 import { ownEntries, startLocalCopy, type LocalRun } from "../harness/npm-start";
-import { SECRET, chatWithCanaryOn, closeAndLeave, downloadChat, fileHolds, filesUnder, newCanary, signInProvider } from "./fixtures";
+import {
+  SECRET,
+  chatBox,
+  chatWithCanaryOn,
+  checkInFrom,
+  closeAndLeave,
+  downloadChat,
+  fileHolds,
+  filesUnder,
+  log,
+  newCanary,
+  openChat,
+  providerLink,
+  signInProvider,
+} from "./fixtures";
+import { attach, makeFile, removeTestFiles, savedSha256, startDownload } from "./file-fixtures";
 
 // One `npm start` for the tests below, in order: it builds and boots workerd,
 // and every request passes through Vite's preview server, so allow more time.
@@ -13,7 +28,10 @@ test.beforeAll(async ({}, testInfo) => {
   testInfo.setTimeout(180_000);
   run = await startLocalCopy(testInfo.outputPath("npm-start"), SECRET);
 });
-test.afterAll(async () => run?.stop());
+test.afterAll(async () => {
+  await run?.stop();
+  removeTestFiles();
+});
 
 /** Two pages in browser contexts of their own, on the `npm start` server. */
 const pagesOnRun = (browser: Browser) => Promise.all([0, 1].map(async () => (await browser.newContext({ baseURL: run.origin })).newPage()));
@@ -35,6 +53,26 @@ test("npm start prints a provider link that works, is valid for 12 hours at most
   await signInProvider(page, link!);
   await expect(page.getByRole("heading", { name: "Waiting room demo" })).toBeVisible();
   await page.context().close();
+});
+
+test("a file sent while npm start serves leaves nothing of its contents or its name on disk, nor in what the server printed", async ({ browser }) => {
+  const canary = newCanary();
+  const [provider, patient] = await pagesOnRun(browser);
+  await signInProvider(provider, await providerLink("e2e-files", "Dr. Smith"));
+  await checkInFrom(patient, "e2e-files", "Alice");
+  await openChat(provider, "Alice");
+  const box = chatBox(provider, "Alice");
+  const file = makeFile(`scan-${canary}.bin`, 1024 * 1024 + 7, canary);
+
+  await attach(patient, file);
+  expect(await savedSha256(await startDownload(provider, log(box), file.name))).toBe(file.sha256);
+  await expect(log(patient)).toContainText("Saved by Dr. Smith");
+
+  const files = writtenByRun();
+  expect(files.filter((f) => f.includes(`${sep}miniflare-`) && f.includes(`${sep}do${sep}`)).length).toBeGreaterThan(0);
+  for (const f of files) expect(fileHolds(f, canary), f).toBe(false);
+  expect(run.output()).not.toContain(canary);
+  await Promise.all([provider, patient].map((page) => page.context().close()));
 });
 
 test("while npm start serves a whole chat, nothing it writes to disk holds the room, the names or the text, and its built secret is private", async ({ browser }) => {

@@ -3,6 +3,7 @@ import type { AccessCodes } from "./access-codes";
 import type { Sequencer } from "./clock";
 import type { Conversations } from "./conversations";
 import type { Fanout } from "./fanout";
+import type { Files } from "./files/files";
 import type { People } from "./people";
 import type { Queue } from "./queue";
 import type { Signatures } from "./signatures";
@@ -25,7 +26,9 @@ export interface AuditEvent {
     | "message_deleted"
     | "code_made"
     | "code_withdrawn"
-    | "removed";
+    | "removed"
+    | "file_offered"
+    | "file_saved";
   room: string;
   participant: string;
   role: Role;
@@ -46,6 +49,8 @@ export interface RoomContext {
   readonly queue: Queue;
   readonly conversations: Conversations;
   readonly fanout: Fanout;
+  /** Files on offer and moving (nothing of a file is kept but a few chunks per moving transfer). */
+  readonly files: Files;
   /** The room instance: changes when its memory was reset. */
   readonly epoch: string;
   /** When this room instance began: soon after a reset, pages are still handing back what it lost. */

@@ -19,7 +19,9 @@ export type Action =
   | "delete_own"
   | "add_participant"
   | "remove_participant"
-  | "leave_session";
+  | "leave_session"
+  | "send_file"
+  | "download_file";
 
 type Row = Partial<Record<Role, readonly (ConversationKind | "room")[]>>;
 
@@ -52,6 +54,9 @@ const TABLE: Record<Action, Row> = {
   add_participant: { host: ["session"] },
   remove_participant: { host: ["session"] },
   leave_session: { staff: ["session"], patient: ["session"], guest: ["session"] },
+  // Files go wherever messages go: everyone who may write in a conversation may send one, and everyone in it may download.
+  send_file: { host: ALL_CHATS, staff: ALL_CHATS, patient: PATIENT_CHATS, guest: ["session"] },
+  download_file: { host: ALL_CHATS, staff: ALL_CHATS, patient: PATIENT_CHATS, guest: ["session"] },
 };
 
 export function can(role: Role, action: Action, where: ConversationKind | "room" = "room"): boolean {

@@ -10,6 +10,9 @@ import { staffEntry } from "./commands/staff-chat";
 import type { AuditEvent, Command, Commands, RoomContext } from "./context";
 import { Conversations } from "./conversations";
 import { Fanout } from "./fanout";
+import { Files, type DownloadResult } from "./files/files";
+import type { BYTE_BUDGET } from "./files/allowance";
+import { plainHasher, type Hasher, type Transfer } from "./files/relay";
 import { Heartbeat } from "./heartbeat";
 import { People, type Identity, type Person } from "./people";
 import { Queue, type AdmitRefusal } from "./queue";
@@ -46,6 +49,10 @@ export interface RoomOptions {
   commands?: Partial<Commands>;
   /** Where sessions' access codes are registered; without one, no code can be made. */
   directory?: DirectoryPort;
+  /** An incremental SHA-256 for the files passing through (the Durable Object gives node:crypto's). */
+  hash?: () => Hasher;
+  /** Chunk bytes a person may be asked for, at once and per second (tests make it small). */
+  fileBudget?: typeof BYTE_BUDGET;
 }
 
 export type AdmitResult = { ok: true; id: string; c: string; checkedInAt: number } | { ok: false; reason: AdmitRefusal };
@@ -107,6 +114,7 @@ export class Room implements SocketHost {
       fanout: new Fanout(this.people),
       startedAt: clock.now(),
       codes,
+      files: new Files(options.hash ?? plainHasher, options.fileBudget),
       audit: (event, who) => audit?.({ event, room, participant: who.id, role: who.role }),
     };
     this.recovery = new Recovery(this.ctx);
@@ -114,7 +122,7 @@ export class Room implements SocketHost {
     this.heartbeat = new Heartbeat({
       clock,
       deadAfterMs: options.deadAfterMs ?? HEARTBEAT.deadAfterMs,
-      chores: [(now) => this.expire(now), (now) => codes.chore(now)],
+      chores: [(now) => this.expire(now), (now) => codes.chore(now), (now) => this.ctx.files.sweep(this.ctx, now)],
     });
   }
 
@@ -192,6 +200,21 @@ export class Room implements SocketHost {
     return socket;
   }
 
+  /** A recipient's download of file `id` (started with `link`, used once): a stream fed chunk by chunk from the sender's page, or why not. */
+  download(identity: Pick<Identity, "id">, id: string, link: string): DownloadResult {
+    return this.ctx.files.download(this.ctx, identity, id, link);
+  }
+
+  /** The transfer `t` whose sender is opening its upload socket, if it is theirs and waits for one. */
+  uploadFor(identity: Pick<Identity, "id">, t: string): Transfer | undefined {
+    return this.ctx.files.uploadFor(identity.id, t);
+  }
+
+  /** Offers, moving transfers and the file bytes the room holds (tests, measurements). */
+  fileStats() {
+    return this.ctx.files.stats();
+  }
+
   // ---- from sockets ---------------------------------------------------------
 
   hello(socket: Socket, msg: ClientMessageOf<"hello">): void {
@@ -204,6 +227,7 @@ export class Room implements SocketHost {
     const replaced = page ? [...person.pages].filter((other) => other.page === page) : [];
     if (person.pages.size - replaced.length >= LIMITS.pagesPerPerson) return socket.drop(CLOSE.tooManyPages, "too many pages");
     if (!this.recovery.join(socket, msg)) return;
+    this.ctx.files.joined(socket);
     this.heartbeat.greeted(socket);
     for (const other of replaced) other.drop(CLOSE.silent, "replaced");
   }
@@ -222,6 +246,7 @@ export class Room implements SocketHost {
       return;
     }
     if (socket.view) setView(this.ctx, socket, null);
+    this.ctx.files.pageClosed(this.ctx, socket);
     if (!this.people.departed(person, socket, this.now(), this.graceMs)) return;
     this.heartbeat.wake();
     presenceChanged(this.ctx, person, this.conversations.get(socket.identity.c ?? ""));

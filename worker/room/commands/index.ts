@@ -4,6 +4,7 @@ import { newCode, withdrawCode } from "./codes";
 import { deleteMessage } from "./delete";
 import { close, downloaded, view } from "./erase";
 import { leaveSession, remove } from "./participants";
+import { fileCancel, fileOffer } from "./files";
 import { endSession, leave, startSession } from "./patients";
 import { createGroup, deleteGroup, direct, leaveGroup, prefs, presence } from "./staff-chat";
 import { typing } from "./typing";
@@ -38,4 +39,6 @@ export const commands: Commands = {
   withdraw_code: withdrawCode,
   remove,
   leave_session: leaveSession,
+  file_offer: fileOffer,
+  file_cancel: fileCancel,
 };
