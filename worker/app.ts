@@ -38,6 +38,12 @@ app.route("/api/rooms/:room", patientRoutes);
 app.route("/api/rooms/:room", socketRoutes);
 app.route("/api/provider", providerRoutes);
 app.route("/api", inviteRoutes);
+// The benchmark's platform floor (bench/peers/bare-room.ts) behind this same
+// Worker: only the benchmark's harness binds it, never wrangler.toml.
+app.get("/api/bench-bare/:room/ws", (c) => {
+  const bare = c.env.BENCH_BARE;
+  return bare ? bare.get(bare.idFromName(c.req.param("room"))).fetch(c.req.raw) : c.json({ error: "Not found." }, 404);
+});
 app.all("/api/*", (c) => c.json({ error: "Not found." }, 404));
 
 // A client's mistake (e.g. a malformed JSON body) stays a 4xx; the input is never echoed.

@@ -15,7 +15,7 @@ export interface Row {
   digits: number;
 }
 
-const NAMES: TargetName[] = ["ours", "ws", "socket.io"];
+const NAMES: TargetName[] = ["ours", "bare DO", "ws", "socket.io"];
 const kB = (bytes: number) => bytes / 1000;
 
 function pick(results: TargetResult[], value: (r: TargetResult) => number | undefined): Partial<Record<TargetName, number>> {
