@@ -103,7 +103,6 @@ describe("wrangler deploy --dry-run on the build", () => {
   it("uploads wrangler.toml's compatibility date and flags", () => {
     expect(metadata.compatibility_date).toBe(fromWranglerToml("compatibility_date"));
     expect(metadata.compatibility_flags).toEqual(fromWranglerToml("compatibility_flags"));
-    expect(metadata.compatibility_flags).toContain("nodejs_compat");
   });
 
   it("binds ROOMS to the RoomDO class, which the bundled entry module exports", () => {
