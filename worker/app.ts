@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { inviteRoutes } from "./routes/invites";
+import { NOT_FOUND_PAGE, pageFor } from "./routes/pages";
 import { patientRoutes } from "./routes/patient";
 import { providerRoutes } from "./routes/provider";
 import { socketRoutes } from "./routes/socket";
@@ -54,7 +55,8 @@ app.onError((err, c) =>
 );
 
 app.get("*", async (c) => {
-  const asset = await c.env.ASSETS.fetch(c.req.raw);
+  const page = pageFor(c.req.path);
+  const asset = await c.env.ASSETS.fetch(new Request(new URL(page ?? NOT_FOUND_PAGE, c.req.url), c.req.raw));
   // Asset responses have immutable headers; copy so the middleware can add ours.
-  return new Response(asset.body, asset);
+  return new Response(asset.body, page ? asset : { status: 404, headers: asset.headers });
 });

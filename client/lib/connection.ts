@@ -1,4 +1,4 @@
-import { signal, type Signal } from "@preact/signals";
+import { signal, type Signal } from "@preact/signals-core";
 import { FINAL_CLOSE, HEARTBEAT, PING_FRAME, PONG_FRAME, type ClientMessage, type ServerMessage } from "../../protocol/wire";
 
 export type ConnectionStatus = "connecting" | "open" | "reconnecting" | "closed";

@@ -1,4 +1,4 @@
-import { batch, computed, signal } from "@preact/signals";
+import { batch, computed, signal } from "@preact/signals-core";
 import { displayNameProblem } from "../../protocol/name-rules";
 import { CLOSE } from "../../protocol/wire";
 import { connect, type Connection } from "../lib/connection";

@@ -1,4 +1,4 @@
-import { computed, signal } from "@preact/signals";
+import { computed, signal } from "@preact/signals-core";
 import type { ChatMessage, ConversationKind, ConversationMeta, PatientStatus, QueueEntry, SessionInfo } from "../../protocol/wire";
 import { interleave, merge } from "./replica";
 

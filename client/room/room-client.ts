@@ -1,4 +1,4 @@
-import { batch, signal } from "@preact/signals";
+import { batch, signal } from "@preact/signals-core";
 import {
   PROTOCOL_VERSION,
   type ChatMessage,

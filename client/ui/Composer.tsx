@@ -1,5 +1,4 @@
-import { useSignal } from "@preact/signals";
-import { useId } from "preact/hooks";
+import { useId, useState } from "preact/hooks";
 import { LIMITS } from "../../protocol/wire";
 
 /**
@@ -8,14 +7,15 @@ import { LIMITS } from "../../protocol/wire";
  * (and read out with the box, as its description).
  */
 export function Composer({ onSend, disabledReason, label = "Message" }: { onSend(text: string): void; disabledReason?: string; label?: string }) {
-  const text = useSignal("");
+  // Component state, not a signal: typing re-renders this box only, on every page.
+  const [text, setText] = useState("");
   const reasonId = useId();
-  const tooLong = text.value.length > LIMITS.textChars;
+  const tooLong = text.length > LIMITS.textChars;
   const submit = (e?: Event) => {
     e?.preventDefault();
-    if (disabledReason || tooLong || !text.value.trim()) return;
-    onSend(text.value);
-    text.value = "";
+    if (disabledReason || tooLong || !text.trim()) return;
+    onSend(text);
+    setText("");
   };
   return (
     <form class="composer" onSubmit={submit}>
@@ -29,18 +29,18 @@ export function Composer({ onSend, disabledReason, label = "Message" }: { onSend
         aria-label={label}
         autoComplete="off"
         rows={2}
-        value={text.value}
+        value={text}
         disabled={!!disabledReason}
         aria-describedby={disabledReason ? reasonId : undefined}
         aria-invalid={tooLong}
-        onInput={(e) => (text.value = e.currentTarget.value)}
+        onInput={(e) => setText(e.currentTarget.value)}
         onKeyDown={(e) => {
           if (e.key === "Enter" && !e.shiftKey && !e.isComposing) submit(e);
         }}
       />
       {tooLong && (
         <p class="error" role="alert">
-          A message can be at most {LIMITS.textChars} characters ({text.value.length} now).
+          A message can be at most {LIMITS.textChars} characters ({text.length} now).
         </p>
       )}
       <button type="submit" disabled={!!disabledReason || tooLong}>

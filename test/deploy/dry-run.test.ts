@@ -114,13 +114,13 @@ describe("wrangler deploy --dry-run on the build", () => {
     expect(deployConfig.migrations).toEqual([{ tag: "v1", new_sqlite_classes: ["RoomDO"] }]);
   });
 
-  it("uploads the built client as static assets, served after the Worker with the single-page fallback", () => {
+  it("uploads the built client as static assets, one HTML file per page, served after the Worker, with a not-found page", () => {
     const read = dryRun.stdout.match(/Read (\d+) files from the assets directory (.+)/);
     expect(read?.[2]?.trim()).toBe(join(ROOT, "dist/client"));
     expect(Number(read?.[1])).toBeGreaterThan(1);
-    expect(existsSync(join(ROOT, "dist/client/index.html"))).toBe(true);
+    for (const page of ["index", "patient", "provider", "join", "404"]) expect(existsSync(join(ROOT, `dist/client/${page}.html`))).toBe(true);
     expect(metadata.bindings).toContainEqual({ name: "ASSETS", type: "assets" });
-    expect(deployConfig.assets).toMatchObject({ binding: "ASSETS", run_worker_first: true, not_found_handling: "single-page-application" });
+    expect(deployConfig.assets).toMatchObject({ binding: "ASSETS", run_worker_first: true, not_found_handling: "404-page" });
   });
 
   it("binds nothing that could store a message: only settings, the rooms and the assets", () => {

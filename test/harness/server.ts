@@ -100,7 +100,7 @@ export async function startServer({ port, vars = {}, onLog, persistTo, bare = fa
       directory: resolve(root, "dist/client"),
       binding: "ASSETS",
       routerConfig: { invoke_user_worker_ahead_of_assets: true, has_user_worker: true },
-      assetConfig: { not_found_handling: "single-page-application" },
+      assetConfig: { not_found_handling: "404-page" },
     },
       },
       ...(bare ? [await bareWorker(built.compatibility_date, built.compatibility_flags)] : []),
