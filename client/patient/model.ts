@@ -1,6 +1,6 @@
 import { batch, computed, signal } from "@preact/signals-core";
 import { displayNameProblem } from "../../protocol/name-rules";
-import { CLOSE } from "../../protocol/wire";
+import { CLOSE } from "../../protocol/constants";
 import { connect, type Connection } from "../lib/connection";
 import { api } from "../lib/http";
 import { syncClock } from "../lib/time";

@@ -1,4 +1,5 @@
-import { LIMITS, type ChatMessage, type Seed } from "../../protocol/wire";
+import { LIMITS } from "../../protocol/constants";
+import type { ChatMessage, Seed } from "../../protocol/wire";
 
 /**
  * A page's copy of a conversation. The browsers are the replicas: after a

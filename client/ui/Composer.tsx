@@ -1,5 +1,5 @@
 import { useId, useState } from "preact/hooks";
-import { LIMITS } from "../../protocol/wire";
+import { LIMITS } from "../../protocol/constants";
 
 /**
  * The message box: Enter sends, Shift+Enter starts a new line. When sending
