@@ -20,6 +20,7 @@ import { machine } from "./lib/machine.ts";
 import { distClientOf, measureTarget, type TargetResult } from "./lib/measure.ts";
 import { descendants } from "./lib/proc.ts";
 import { notes, rows, table } from "./lib/report.ts";
+import { roomHeapPerPatient, type RoomHeap } from "./lib/room-heap.ts";
 import { startBare } from "./lib/targets/bare.ts";
 import { startOurs } from "./lib/targets/ours.ts";
 import { startSocketIo } from "./lib/targets/socketio.ts";
@@ -125,15 +126,21 @@ async function main(): Promise<void> {
     results.push(await measureTarget(name, STARTERS[name], { params, distClient: distClientOf(ROOT), log, onStop }));
   }
 
+  let roomHeap: RoomHeap | undefined;
+  if (names.includes("ours")) {
+    log(`ours: JS heap of the plain room (${params.heapPatients} idle patients, Node)`);
+    roomHeap = await roomHeapPerPatient(ROOT, params.heapPatients);
+  }
+
   const browser = results.find((r) => r.navigation)?.navigation?.browser;
-  const all = rows(results, params);
+  const all = rows(results, params, roomHeap);
   const text = `${table(all, info, params, browser)}\n\n${notes(results, params, info, fitted.dropped).join("\n")}\n`;
 
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const file = join(ROOT, "bench-results", `bench-${stamp}${args.quick ? "-quick" : ""}.json`);
   mkdirSync(dirname(file), { recursive: true });
   const wallSeconds = (performance.now() - began) / 1000;
-  writeFileSync(file, `${JSON.stringify({ mode: params.mode, at: new Date().toISOString(), wallSeconds, machine: { ...info, browser }, params, goals: GOALS, rows: all, results, table: text }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ mode: params.mode, at: new Date().toISOString(), wallSeconds, machine: { ...info, browser }, params, goals: GOALS, rows: all, results, roomHeap, table: text }, null, 2)}\n`);
   process.stdout.write(`${text}\nFigures as JSON: ${relative(process.cwd(), file)}\n`);
   log(`finished in ${wallSeconds.toFixed(1)} s`);
 }
