@@ -1,5 +1,6 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { cloudflare } from "@cloudflare/vite-plugin";
 import { defineConfig, type Plugin } from "vite";
 
@@ -40,12 +41,48 @@ function privateDevVars(): Plugin {
   };
 }
 
+/**
+ * What every page's <head> holds besides its title, written once: each
+ * client/<page>.html carries only its title and body. Added before Vite reads
+ * the page, so the stylesheet is bundled and hashed like a written link.
+ */
+function sharedHead(): Plugin {
+  return {
+    name: "queue-chat:shared-head",
+    transformIndexHtml: {
+      order: "pre",
+      handler: (html) =>
+        html.replace(
+          "<head>",
+          `<head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <meta name="referrer" content="no-referrer" />
+    <link rel="icon" href="data:," />
+    <link rel="stylesheet" href="./styles.css" />`,
+        ),
+    },
+  };
+}
+
+/** client/<page>.html: the home page, the three app pages and the page for unknown addresses. */
+const PAGES = ["index", "patient", "provider", "join", "404"];
+
 export default defineConfig({
   root: "client",
   // No Durable Object state or caches kept between runs (the runtime's scratch folder is removed on stop).
-  plugins: [cloudflare({ configPath: "../wrangler.toml", persistState: false, inspectorPort: false }), privateDevVars()],
+  plugins: [cloudflare({ configPath: "../wrangler.toml", persistState: false, inspectorPort: false }), privateDevVars(), sharedHead()],
   oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
-  build: { outDir: "../dist", emptyOutDir: true, target: "es2022" },
+  // Browsers that run these pages preload modules themselves.
+  build: { outDir: "../dist", emptyOutDir: true, target: "es2022", modulePreload: { polyfill: false } },
+  environments: {
+    client: {
+      build: {
+        // One HTML file per page, each loading only its own code (the Worker maps routes to them).
+        rollupOptions: { input: Object.fromEntries(PAGES.map((page) => [page, fileURLToPath(new URL(`client/${page}.html`, import.meta.url))])) },
+      },
+    },
+  },
   server: { port: Number(process.env.PORT ?? 8787), strictPort: true },
   preview: { port: Number(process.env.PORT ?? 8787), strictPort: true },
 });

@@ -1,7 +1,7 @@
 /**
  * npm run bench              the full run (a few minutes)
  * npm run bench -- --quick   smaller rooms, under a minute with the build
- *   --only ours,ws           measure only some targets
+ *   --only ours,bare         measure only some targets (ours, bare DO, ws, socket.io)
  *   --verbose                also show the worker's log lines (on stderr)
  *
  * Builds the app, boots the built worker in workerd through Miniflare, and
@@ -20,6 +20,8 @@ import { machine } from "./lib/machine.ts";
 import { distClientOf, measureTarget, type TargetResult } from "./lib/measure.ts";
 import { descendants } from "./lib/proc.ts";
 import { notes, rows, table } from "./lib/report.ts";
+import { roomHeapPerPatient, type RoomHeap } from "./lib/room-heap.ts";
+import { startBare } from "./lib/targets/bare.ts";
 import { startOurs } from "./lib/targets/ours.ts";
 import { startSocketIo } from "./lib/targets/socketio.ts";
 import type { StartTarget, TargetName } from "./lib/targets/types.ts";
@@ -27,7 +29,7 @@ import { startWsRelay } from "./lib/targets/ws-relay.ts";
 import { sleep } from "./lib/tracker.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const STARTERS: Record<TargetName, StartTarget> = { ours: startOurs, ws: startWsRelay, "socket.io": startSocketIo };
+const STARTERS: Record<TargetName, StartTarget> = { ours: startOurs, "bare DO": startBare, ws: startWsRelay, "socket.io": startSocketIo };
 
 const { values: args } = parseArgs({
   options: { quick: { type: "boolean" }, only: { type: "string" }, verbose: { type: "boolean" } },
@@ -104,8 +106,13 @@ async function main(): Promise<void> {
   const fitted = fitToFileLimit(args.quick ? QUICK : FULL, info.openFiles);
   const params = fitted.params;
   if (fitted.dropped.length > 0) log(`open-file limit ${info.openFiles}: skipping rooms of ${fitted.dropped.join(", ")}`);
-  const names = (args.only?.split(",").map((s) => s.trim()) ?? Object.keys(STARTERS)) as TargetName[];
-  for (const name of names) if (!(name in STARTERS)) throw new Error(`unknown target ${name}; use ${Object.keys(STARTERS).join(", ")}`);
+  const known = Object.keys(STARTERS) as TargetName[];
+  // A target by its name or the start of it (`bare` for "bare DO").
+  const names = args.only?.split(",").map((asked) => {
+    const name = known.find((n) => n === asked.trim()) ?? known.find((n) => n.startsWith(asked.trim()));
+    if (!name) throw new Error(`unknown target ${asked}; use ${known.join(", ")}`);
+    return name;
+  }) ?? known;
 
   log("building the app (vite build)");
   const build = spawnSync(process.execPath, [join(ROOT, "node_modules/vite/bin/vite.js"), "build"], {
@@ -119,15 +126,21 @@ async function main(): Promise<void> {
     results.push(await measureTarget(name, STARTERS[name], { params, distClient: distClientOf(ROOT), log, onStop }));
   }
 
+  let roomHeap: RoomHeap | undefined;
+  if (names.includes("ours")) {
+    log(`ours: JS heap of the plain room (${params.heapPatients} idle patients, Node)`);
+    roomHeap = await roomHeapPerPatient(ROOT, params.heapPatients);
+  }
+
   const browser = results.find((r) => r.navigation)?.navigation?.browser;
-  const all = rows(results, params);
+  const all = rows(results, params, roomHeap);
   const text = `${table(all, info, params, browser)}\n\n${notes(results, params, info, fitted.dropped).join("\n")}\n`;
 
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const file = join(ROOT, "bench-results", `bench-${stamp}${args.quick ? "-quick" : ""}.json`);
   mkdirSync(dirname(file), { recursive: true });
   const wallSeconds = (performance.now() - began) / 1000;
-  writeFileSync(file, `${JSON.stringify({ mode: params.mode, at: new Date().toISOString(), wallSeconds, machine: { ...info, browser }, params, goals: GOALS, rows: all, results, table: text }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ mode: params.mode, at: new Date().toISOString(), wallSeconds, machine: { ...info, browser }, params, goals: GOALS, rows: all, results, roomHeap, table: text }, null, 2)}\n`);
   process.stdout.write(`${text}\nFigures as JSON: ${relative(process.cwd(), file)}\n`);
   log(`finished in ${wallSeconds.toFixed(1)} s`);
 }

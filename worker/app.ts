@@ -4,6 +4,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { fileRoutes } from "./routes/files";
 import { inviteRoutes } from "./routes/invites";
 import { joinRoutes } from "./routes/join";
+import { NOT_FOUND_PAGE, pageFor } from "./routes/pages";
 import { patientRoutes } from "./routes/patient";
 import { providerRoutes } from "./routes/provider";
 import { socketRoutes } from "./routes/socket";
@@ -42,6 +43,12 @@ app.route("/api/rooms/:room", fileRoutes);
 app.route("/api/provider", providerRoutes);
 app.route("/api", inviteRoutes);
 app.route("/api", joinRoutes);
+// The benchmark's platform floor (bench/peers/bare-room.ts) behind this same
+// Worker: only the benchmark's harness binds it, never wrangler.toml.
+app.get("/api/bench-bare/:room/ws", (c) => {
+  const bare = c.env.BENCH_BARE;
+  return bare ? bare.get(bare.idFromName(c.req.param("room"))).fetch(c.req.raw) : c.json({ error: "Not found." }, 404);
+});
 app.all("/api/*", (c) => c.json({ error: "Not found." }, 404));
 
 // A client's mistake (e.g. a malformed JSON body) stays a 4xx; the input is never echoed.
@@ -52,7 +59,8 @@ app.onError((err, c) =>
 );
 
 app.get("*", async (c) => {
-  const asset = await c.env.ASSETS.fetch(c.req.raw);
+  const page = pageFor(c.req.path);
+  const asset = await c.env.ASSETS.fetch(new Request(new URL(page ?? NOT_FOUND_PAGE, c.req.url), c.req.raw));
   // Asset responses have immutable headers; copy so the middleware can add ours.
-  return new Response(asset.body, asset);
+  return new Response(asset.body, page ? asset : { status: 404, headers: asset.headers });
 });

@@ -13,4 +13,6 @@ interface Env {
   PROVIDER_IDLE_MINUTES?: string;
   /** Comma-separated origins allowed to open sockets besides our own. */
   ALLOWED_ORIGINS?: string;
+  /** Only in the benchmark's harness: a bare Durable Object relay, the platform floor (bench/peers/bare-room.ts). */
+  BENCH_BARE?: DurableObjectNamespace;
 }

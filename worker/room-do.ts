@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { directoryStub } from "./directory-do";
-import { createHash, createHmac } from "node:crypto";
+import { createHash } from "node:crypto";
+import { Hmac } from "../protocol/sha256";
 import { randomId } from "./ids";
 import { Room, type AdmitResult, type DirectoryPort, type GuestAdmission, type Identity } from "./room/room";
 import type { AuditEvent } from "./room/context";
@@ -29,13 +30,16 @@ export class RoomDO extends DurableObject<Env> {
   private readonly tickets = new Map<string, { identity: Identity; until: number }>();
 
   private roomFor(name: string): Room {
-    this.room ??= new Room({
+    if (this.room) return this.room;
+    // Synchronous, so the room stays plain synchronous code; the key is
+    // prepared once, and each signature allocates nothing but its text.
+    const hmac = new Hmac(this.env.SESSION_SECRET);
+    this.room = new Room({
       name,
       graceMs: Number(this.env.LEAVE_GRACE_SECONDS ?? 60) * 1000,
       capacity: Number(this.env.ROOM_CAPACITY ?? 10000),
       checkInsPerMinute: Number(this.env.CHECKINS_PER_MINUTE ?? 10),
-      // Synchronous HMAC, so the room stays plain synchronous code.
-      sign: (data) => createHmac("sha256", this.env.SESSION_SECRET).update(`room\n${data}`).digest("base64url").slice(0, 32),
+      sign: (data) => hmac.signText(`room\n${data}`).slice(0, 32),
       audit: logAudit,
       directory: this.directory(),
       hash: nativeSha256,

@@ -13,6 +13,8 @@ export interface PageJs {
 export interface ClientJs {
   patient: PageJs;
   provider: PageJs;
+  /** The join page of a scheduled session (ours only). */
+  join?: PageJs;
 }
 
 const gzip = (code: Buffer | string) => gzipSync(code, { level: 9 }).length;
@@ -27,21 +29,18 @@ function measure(files: Map<string, Buffer>): PageJs {
 }
 
 /**
- * Our pages, from the Vite build: the entry chunk named in index.html, plus
- * the page's lazy chunk (`import("./PatientPage-….js")`) and every chunk
- * reached through static imports (`from"./x.js"`, `import"./x.js"`).
+ * Our pages, from the Vite build: each page is its own HTML file
+ * (dist/client/<page>.html). A page's JavaScript is its module script, the
+ * chunks it preloads, and every chunk reached from those through static
+ * imports (`from"./x.js"`, `import"./x.js"`).
  */
 export function ourClientJs(distClient: string): ClientJs {
   const assets = join(distClient, "assets");
-  const html = readFileSync(join(distClient, "index.html"), "utf8");
-  const entry = /<script[^>]*type="module"[^>]*src="\/assets\/([^"]+\.js)"/.exec(html)?.[1];
-  if (!entry) throw new Error("no module script in dist/client/index.html");
   const read = (file: string) => readFileSync(join(assets, file));
-  const entryCode = read(entry).toString();
-  const lazy = [...entryCode.matchAll(/import\(\s*[`"']\.\/([\w.-]+\.js)[`"']\s*\)/g)].map((m) => m[1]);
-  const page = (prefix: string) => {
-    const chunk = lazy.find((f) => f.startsWith(prefix));
-    if (!chunk) throw new Error(`no lazy chunk ${prefix}* imported by ${entry}`);
+  const page = (name: string) => {
+    const html = readFileSync(join(distClient, `${name}.html`), "utf8");
+    const scripts = [...html.matchAll(/<(?:script[^>]*type="module"[^>]*src|link[^>]*rel="modulepreload"[^>]*href)="\/assets\/([^"]+\.js)"/g)].map((m) => m[1]);
+    if (scripts.length === 0) throw new Error(`no module script in dist/client/${name}.html`);
     const files = new Map<string, Buffer>();
     const visit = (file: string) => {
       if (files.has(file)) return;
@@ -49,11 +48,10 @@ export function ourClientJs(distClient: string): ClientJs {
       files.set(file, code);
       for (const m of code.toString().matchAll(/\b(?:from|import)\s*["'`]\.\/([\w.-]+\.js)["'`]/g)) visit(m[1]);
     };
-    visit(entry);
-    visit(chunk);
+    for (const file of scripts) visit(file);
     return measure(files);
   };
-  return { patient: page("PatientPage-"), provider: page("ProviderPage-") };
+  return { patient: page("patient"), provider: page("provider"), join: page("join") };
 }
 
 /** A peer's page as served: every `<script src>` in its HTML. */

@@ -64,14 +64,16 @@ export async function measureTarget(
       memoryPerPatient(target, params.memoryPatients, params.concurrency, params.settleMs),
     );
 
-    result.clientJs = await phase("client JavaScript", async () =>
-      name === "ours"
-        ? ourClientJs(distClient)
-        : { patient: await servedPageJs(`${target.url}/r/bench-nav`), provider: await servedPageJs(`${target.url}/provider`) },
-    );
-    result.navigation = await phase(`navigation (${params.navigationRuns} runs)`, () =>
-      navigation(`${target.url}/r/bench-nav`, params.navigationRuns),
-    );
+    if (target.pages) {
+      result.clientJs = await phase("client JavaScript", async () =>
+        name === "ours"
+          ? ourClientJs(distClient)
+          : { patient: await servedPageJs(`${target.url}/r/bench-nav`), provider: await servedPageJs(`${target.url}/provider`) },
+      );
+      result.navigation = await phase(`navigation (${params.navigationRuns} runs)`, () =>
+        navigation(`${target.url}/r/bench-nav`, params.navigationRuns),
+      );
+    }
 
     const room = new LoadRoom(target, "bench-latency", params.concurrency);
     try {

@@ -46,11 +46,17 @@ export function descendants(pid = process.pid): ProcInfo[] {
   return found;
 }
 
-/** The workerd that Miniflare started for this process. */
+/** When a process started, in clock ticks since boot. */
+function startedAt(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
+}
+
+/** The workerd that Miniflare started last for this process. */
 export function workerdPid(): number {
   const found = descendants().filter((p) => p.comm.includes("workerd"));
-  if (found.length !== 1) throw new Error(`expected one workerd below this process, found ${found.length}`);
-  return found[0].pid;
+  if (found.length === 0) throw new Error("no workerd below this process");
+  return found.map((p) => ({ pid: p.pid, at: startedAt(p.pid) })).sort((a, b) => b.at - a.at || b.pid - a.pid)[0].pid;
 }
 
 /** The soft limit on open files of this process (children inherit it). */

@@ -2,6 +2,7 @@
 import { GOALS, type Params } from "./config.ts";
 import type { Machine } from "./machine.ts";
 import type { TargetResult } from "./measure.ts";
+import type { RoomHeap } from "./room-heap.ts";
 import type { TargetName } from "./targets/types.ts";
 
 export interface Row {
@@ -15,7 +16,7 @@ export interface Row {
   digits: number;
 }
 
-const NAMES: TargetName[] = ["ours", "ws", "socket.io"];
+const NAMES: TargetName[] = ["ours", "bare DO", "ws", "socket.io"];
 const kB = (bytes: number) => bytes / 1000;
 
 function pick(results: TargetResult[], value: (r: TargetResult) => number | undefined): Partial<Record<TargetName, number>> {
@@ -29,10 +30,10 @@ function pick(results: TargetResult[], value: (r: TargetResult) => number | unde
 
 const verdict = (ok: boolean | undefined) => (ok === undefined ? "?" : ok ? "yes" : "NO");
 const ratioOk = (values: Row["values"], max: number) =>
-  values.ours !== undefined && values.ws !== undefined ? values.ours / values.ws <= max : undefined;
+  values.ours !== undefined && values["bare DO"] !== undefined ? values.ours / values["bare DO"] <= max : undefined;
 const maxOk = (value: number | undefined, max: number) => (value === undefined ? undefined : value <= max);
 
-export function rows(results: TargetResult[], params: Params): Row[] {
+export function rows(results: TargetResult[], params: Params, roomHeap?: RoomHeap): Row[] {
   const out: Row[] = [];
   const arrow = { toProvider: "patient → provider", toPatient: "provider → patient" } as const;
   for (const direction of ["toProvider", "toPatient"] as const) {
@@ -42,8 +43,8 @@ export function rows(results: TargetResult[], params: Params): Row[] {
       out.push({
         figure: `relay ${arrow[direction]} p50, ${patients} connected (ms)`,
         values: p50,
-        goal: `≤ ${GOALS.relayP50VsWs}× ws`,
-        met: verdict(ratioOk(p50, GOALS.relayP50VsWs)),
+        goal: `≤ ${GOALS.relayP50VsBare}× bare DO`,
+        met: verdict(ratioOk(p50, GOALS.relayP50VsBare)),
         digits: 2,
       });
       out.push({ figure: `relay ${arrow[direction]} p99, ${patients} connected (ms)`, values: pick(results, (r) => level(r)?.p99), digits: 2 });
@@ -53,8 +54,8 @@ export function rows(results: TargetResult[], params: Params): Row[] {
   out.push({
     figure: `fan-out to ${params.fanOutPatients}: last one has it (ms)`,
     values: fan,
-    goal: `≤ ${GOALS.fanOutVsWs}× ws`,
-    met: verdict(ratioOk(fan, GOALS.fanOutVsWs)),
+    goal: `≤ ${GOALS.fanOutVsBare}× bare DO`,
+    met: verdict(ratioOk(fan, GOALS.fanOutVsBare)),
     digits: 1,
   });
   out.push({ figure: `fan-out to ${params.fanOutPatients}: deliveries per second`, values: pick(results, (r) => r.fanOut?.deliveriesPerSecond), digits: 0 });
@@ -79,22 +80,23 @@ export function rows(results: TargetResult[], params: Params): Row[] {
     met: verdict(maxOk(memory.ours, kB(GOALS.bytesPerIdlePatient))),
     digits: 1,
   });
-  const patientJs = pick(results, (r) => (r.clientJs ? kB(r.clientJs.patient.gzipBytes) : undefined));
+  const heap = roomHeap ? { ours: kB(roomHeap.bytesPerPatient) } : {};
   out.push({
-    figure: "patient page JavaScript, gzip (kB)",
-    values: patientJs,
-    goal: `≤ ${kB(GOALS.patientPageJsBytes)} kB`,
-    met: verdict(maxOk(patientJs.ours, kB(GOALS.patientPageJsBytes))),
-    digits: 1,
+    figure: `JS heap of the plain room per idle patient (kB, ${params.heapPatients.toLocaleString("en-US")} patients)`,
+    values: heap,
+    goal: `≤ ${kB(GOALS.roomHeapPerPatientBytes)} kB`,
+    met: verdict(maxOk(heap.ours, kB(GOALS.roomHeapPerPatientBytes))),
+    digits: 2,
   });
-  const providerJs = pick(results, (r) => (r.clientJs ? kB(r.clientJs.provider.gzipBytes) : undefined));
-  out.push({
-    figure: "provider dashboard JavaScript, gzip (kB)",
-    values: providerJs,
-    goal: `≤ ${kB(GOALS.providerPageJsBytes)} kB`,
-    met: verdict(maxOk(providerJs.ours, kB(GOALS.providerPageJsBytes))),
-    digits: 1,
-  });
+  const pages = [
+    ["patient", "patient page", GOALS.patientPageJsBytes],
+    ["join", "join page", GOALS.patientPageJsBytes],
+    ["provider", "provider dashboard", GOALS.providerPageJsBytes],
+  ] as const;
+  for (const [page, name, goal] of pages) {
+    const js = pick(results, (r) => (r.clientJs?.[page] ? kB(r.clientJs[page].gzipBytes) : undefined));
+    out.push({ figure: `${name} JavaScript, gzip (kB)`, values: js, goal: `≤ ${kB(goal)} kB`, met: verdict(maxOk(js.ours, kB(goal))), digits: 1 });
+  }
   out.push({
     figure: `navigation to interactive patient page (ms, median of ${params.navigationRuns})`,
     values: pick(results, (r) => r.navigation?.medianMs),
@@ -116,10 +118,11 @@ function ratio(a: number | undefined, b: number | undefined): string {
 
 /** A plain-text table (Markdown-compatible), with the machine it ran on. */
 export function table(all: Row[], machine: Machine, params: Params, browser?: string): string {
-  const header = ["figure", ...NAMES, "ours/ws", "ours/socket.io", "goal", "met"];
+  const header = ["figure", ...NAMES, "ours/bare DO", "ours/ws", "ours/socket.io", "goal", "met"];
   const body = all.map((row) => [
     row.figure,
     ...NAMES.map((n) => fmt(row.values[n], row.digits, row.atLeast?.[n])),
+    ratio(row.values.ours, row.values["bare DO"]),
     ratio(row.values.ours, row.values.ws),
     ratio(row.values.ours, row.values["socket.io"]),
     row.goal ?? "",

@@ -1,6 +1,4 @@
-import { useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
-import { useLocation } from "preact-iso";
+import { useEffect, useState } from "preact/hooks";
 import { normalizeCode } from "../../protocol/access-code";
 import { displayNameProblem } from "../../protocol/name-rules";
 import { api } from "../lib/http";
@@ -13,12 +11,11 @@ import { RetentionNotice } from "../ui/RetentionNotice";
  * address bar at once.
  */
 export function CodeJoin() {
-  const fromLink = useSignal(normalizeCode(new URLSearchParams(location.hash.slice(1)).get("code") ?? ""));
-  const code = useSignal("");
-  const name = useSignal("");
-  const error = useSignal<string | null>(null);
-  const busy = useSignal(false);
-  const { route } = useLocation();
+  const [fromLink, setFromLink] = useState(() => normalizeCode(new URLSearchParams(location.hash.slice(1)).get("code") ?? ""));
+  const [code, setCode] = useState("");
+  const [name, setName] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
   useEffect(() => {
     document.title = "Join a session";
     if (location.hash) history.replaceState(null, "", location.pathname);
@@ -26,25 +23,25 @@ export function CodeJoin() {
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    const typed = fromLink.value ?? code.value;
-    if (!normalizeCode(typed)) return void (error.value = "An access code has 9 digits. Check it with your clinic.");
-    const problem = displayNameProblem(name.value);
-    if (problem) return void (error.value = problem);
-    busy.value = true;
-    error.value = null;
-    const res = await api<{ room: string }>("/api/join", { method: "POST", body: JSON.stringify({ code: typed, name: name.value.trim() }) });
-    busy.value = false;
-    if (res.ok) return route(`/r/${res.data.room}`);
-    error.value = res.error;
+    const typed = fromLink ?? code;
+    if (!normalizeCode(typed)) return setError("An access code has 9 digits. Check it with your clinic.");
+    const problem = displayNameProblem(name);
+    if (problem) return setError(problem);
+    setBusy(true);
+    setError(null);
+    const res = await api<{ room: string }>("/api/join", { method: "POST", body: JSON.stringify({ code: typed, name: name.trim() }) });
+    setBusy(false);
+    if (res.ok) return location.assign(`/r/${res.data.room}`);
+    setError(res.error);
     // A code from a link that did not work can be typed instead.
-    if (res.status === 404) fromLink.value = null;
+    if (res.status === 404) setFromLink(null);
   };
 
   return (
     <main class="page narrow">
       <h1>Join a session</h1>
       <form class="card" noValidate onSubmit={submit}>
-        {fromLink.value ? (
+        {fromLink ? (
           <p>Your invite link has the access code. Enter your name to join the session.</p>
         ) : (
           <>
@@ -56,20 +53,20 @@ export function CodeJoin() {
               autoComplete="off"
               placeholder="123 456 789"
               maxLength={40}
-              value={code.value}
-              onInput={(e) => (code.value = e.currentTarget.value)}
+              value={code}
+              onInput={(e) => setCode(e.currentTarget.value)}
             />
           </>
         )}
         <label for="join-name">Your name</label>
-        <input id="join-name" autoComplete="off" maxLength={80} value={name.value} onInput={(e) => (name.value = e.currentTarget.value)} />
-        {error.value && (
+        <input id="join-name" autoComplete="off" maxLength={80} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        {error && (
           <p class="error" role="alert">
-            {error.value}
+            {error}
           </p>
         )}
-        <button type="submit" disabled={busy.value}>
-          {busy.value ? "Joining…" : "Join"}
+        <button type="submit" disabled={busy}>
+          {busy ? "Joining…" : "Join"}
         </button>
         <RetentionNotice />
       </form>

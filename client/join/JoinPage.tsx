@@ -1,6 +1,4 @@
-import { useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
-import { useLocation } from "preact-iso";
+import { useEffect, useState } from "preact/hooks";
 import { displayNameProblem } from "../../protocol/name-rules";
 import { api } from "../lib/http";
 import { RetentionNotice } from "../ui/RetentionNotice";
@@ -21,7 +19,7 @@ const when = (ms: number) => new Date(ms).toLocaleString([], { dateStyle: "full"
  * (`/join#t=…`), or a group session's access code, typed or brought by an
  * invite link (`/join#code=…`).
  */
-export default function JoinPage() {
+export function JoinPage() {
   const token = new URLSearchParams(location.hash.slice(1)).get("t");
   return token === null ? <CodeJoin /> : <ScheduledJoin token={token} />;
 }
@@ -31,35 +29,31 @@ export default function JoinPage() {
  * stays in the fragment (never sent to a server in a URL) so a reload works.
  */
 function ScheduledJoin({ token }: { token: string }) {
-  const invite = useSignal<Invite | null>(null);
-  const error = useSignal<string | null>(null);
-  const name = useSignal("");
-  const busy = useSignal(false);
-  const { route } = useLocation();
+  // Plain component state: this page needs no signals.
+  const [invite, setInvite] = useState<Invite | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [name, setName] = useState("");
+  const [busy, setBusy] = useState(false);
 
   const inspect = async () => {
     const res = await api<Invite>("/api/invites/inspect", { method: "POST", headers: { Authorization: `Bearer ${token}` } });
-    if (!res.ok) return void (error.value = res.error);
-    invite.value = res.data;
+    if (!res.ok) return setError(res.error);
+    setInvite(res.data);
   };
-  useEffect(() => {
-    document.title = "Text-only session";
-    void inspect();
-  }, []);
+  useEffect(() => void inspect(), []);
   // An early page opens by itself when the session's window begins.
   useEffect(() => {
-    const i = invite.value;
-    if (i?.state !== "early") return;
-    const t = setTimeout(inspect, Math.min(2 ** 31 - 1, Math.max(1000, i.start - 5 * 60_000 - i.now + 500)));
+    if (invite?.state !== "early") return;
+    const t = setTimeout(inspect, Math.min(2 ** 31 - 1, Math.max(1000, invite.start - 5 * 60_000 - invite.now + 500)));
     return () => clearTimeout(t);
-  }, [invite.value]);
+  }, [invite]);
 
-  const i = invite.value;
+  const i = invite;
   return (
     <main class="page narrow">
       <h1>Text-only session</h1>
-      {!i && !error.value && <p role="status">Checking your link…</p>}
-      {error.value && <p role="alert">{error.value}</p>}
+      {!i && !error && <p role="status">Checking your link…</p>}
+      {error && <p role="alert">{error}</p>}
       {i?.state === "early" && (
         <p role="status">
           This session starts on {when(i.start)}. Please come back then; this page opens by itself when it is time.
@@ -71,21 +65,21 @@ function ScheduledJoin({ token }: { token: string }) {
           class="card"
           onSubmit={async (e) => {
             e.preventDefault();
-            const n = name.value.trim();
+            const n = name.trim();
             const problem = displayNameProblem(n);
-            if (problem) return void (error.value = problem);
-            busy.value = true;
+            if (problem) return setError(problem);
+            setBusy(true);
             const res = await api<{ room: string }>("/api/invites/join", { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify({ name: n }) });
-            busy.value = false;
-            if (res.ok) route(`/r/${res.data.room}`);
-            else error.value = res.error;
+            setBusy(false);
+            if (res.ok) location.assign(`/r/${res.data.room}`);
+            else setError(res.error);
           }}
         >
           <p>Your session runs until {new Date(i.end).toLocaleTimeString([], { hour: "numeric", minute: "2-digit" })}. There is no audio or video: the chat is the call.</p>
           <label for="join-name">Your name</label>
-          <input id="join-name" autoComplete="off" value={name.value} onInput={(e) => (name.value = e.currentTarget.value)} />
-          <button type="submit" disabled={busy.value}>
-            {busy.value ? "Joining…" : "Join session"}
+          <input id="join-name" autoComplete="off" value={name} onInput={(e) => setName(e.currentTarget.value)} />
+          <button type="submit" disabled={busy}>
+            {busy ? "Joining…" : "Join session"}
           </button>
           <RetentionNotice />
         </form>

@@ -1,5 +1,6 @@
-import { signal, type Signal } from "@preact/signals";
-import { FINAL_CLOSE, HEARTBEAT, PING_FRAME, PONG_FRAME, type ClientMessage, type ServerMessage } from "../../protocol/wire";
+import { signal, type Signal } from "@preact/signals-core";
+import { FINAL_CLOSE, HEARTBEAT, PING_FRAME, PONG_FRAME } from "../../protocol/constants";
+import type { ClientMessage, ServerMessage } from "../../protocol/wire";
 
 export type ConnectionStatus = "connecting" | "open" | "reconnecting" | "closed";
 

@@ -1,4 +1,4 @@
-import { signal } from "@preact/signals";
+import { signal } from "@preact/signals-core";
 
 /** Server-corrected "now", ticking every 15 s for waiting times. */
 export const now = signal(Date.now());

@@ -1,5 +1,4 @@
-import { useSignal } from "@preact/signals";
-import { useEffect, useMemo } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { dropFiles } from "../files/drop";
 import { ChatLog } from "../ui/ChatLog";
 import { Composer } from "../ui/Composer";
@@ -8,16 +7,9 @@ import { ConnectionBanner } from "../ui/ConnectionBanner";
 import { Participants } from "../ui/Participants";
 import { RetentionNotice } from "../ui/RetentionNotice";
 import { OfflineNotice, Typing } from "../ui/SessionNotices";
-import { createPatientModel, type PatientModel } from "./model";
+import type { PatientModel } from "./model";
 
-export default function PatientPage({ room }: { room: string }) {
-  const model = useMemo(() => createPatientModel(room), [room]);
-  useEffect(() => {
-    document.title = "Waiting room";
-    void model.init();
-    return () => model.dispose();
-  }, [model]);
-
+export function PatientPage({ model }: { model: PatientModel }) {
   const phase = model.phase.value;
   const guest = model.me.value?.role === "guest";
   return (
@@ -60,7 +52,7 @@ export default function PatientPage({ room }: { room: string }) {
 }
 
 function CheckIn({ model }: { model: PatientModel }) {
-  const name = useSignal("");
+  const [name, setName] = useState("");
   const error = model.checkInError.value;
   return (
     <form
@@ -68,7 +60,7 @@ function CheckIn({ model }: { model: PatientModel }) {
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        void model.checkIn(name.value);
+        void model.checkIn(name);
       }}
     >
       <p>Please check in so your provider knows you are here.</p>
@@ -77,10 +69,10 @@ function CheckIn({ model }: { model: PatientModel }) {
         id="checkin-name"
         autoComplete="off"
         maxLength={80}
-        value={name.value}
+        value={name}
         aria-invalid={!!error}
         aria-describedby={error ? "checkin-error" : undefined}
-        onInput={(e) => (name.value = e.currentTarget.value)}
+        onInput={(e) => setName(e.currentTarget.value)}
       />
       {error && (
         <p id="checkin-error" class="error" role="alert">

@@ -1,6 +1,7 @@
-import { batch, computed, signal } from "@preact/signals";
+import { batch, computed, signal } from "@preact/signals-core";
 import { displayNameProblem } from "../../protocol/name-rules";
-import { CLOSE, type ChatMessage } from "../../protocol/wire";
+import { CLOSE } from "../../protocol/constants";
+import type { ChatMessage } from "../../protocol/wire";
 import { createFileSharing } from "../files/sharing";
 import { connect, type Connection } from "../lib/connection";
 import { api } from "../lib/http";

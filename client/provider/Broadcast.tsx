@@ -1,5 +1,5 @@
 import { useSignal } from "@preact/signals";
-import { LIMITS } from "../../protocol/wire";
+import { LIMITS } from "../../protocol/constants";
 import type { ProviderModel } from "./model";
 
 /** One message to everyone waiting, e.g. "Running about 10 minutes late". */

@@ -1,6 +1,6 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
-import { LIMITS } from "../../protocol/wire";
+import { LIMITS } from "../../protocol/constants";
 import type { ProviderModel } from "./model";
 
 /** A host's "New group": a modal dialog with the group's name and the colleagues in it. */

@@ -31,10 +31,9 @@ async function signIn(): Promise<SignIn> {
   return { state: "out", message: res.status === 401 ? "Open the private provider link your clinic gave you to sign in." : res.error };
 }
 
-export default function ProviderPage() {
+export function ProviderPage() {
   const auth = useSignal<SignIn>({ state: "loading" });
   useEffect(() => {
-    document.title = "Patient queue";
     void signIn().then((result) => (auth.value = result));
   }, []);
   const a = auth.value;

@@ -1,6 +1,6 @@
 import { batch, computed, effect, signal } from "@preact/signals";
 import { isolateName } from "../../protocol/name-rules";
-import { CLOSE, isStaff, type StaffRole } from "../../protocol/wire";
+import { CLOSE, isStaff, type StaffRole } from "../../protocol/constants";
 import { createFileSharing } from "../files/sharing";
 import { connect, type Connection } from "../lib/connection";
 import { newClientId } from "../lib/ids";

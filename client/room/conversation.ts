@@ -1,5 +1,6 @@
-import { computed, signal } from "@preact/signals";
-import { TYPING, type AccessCode, type ChatMessage, type ConversationKind, type ConversationMeta, type PatientStatus, type QueueEntry, type Roster, type SessionInfo, type Tombstone } from "../../protocol/wire";
+import { computed, signal } from "@preact/signals-core";
+import { TYPING } from "../../protocol/constants";
+import type { AccessCode, ChatMessage, ConversationKind, ConversationMeta, PatientStatus, QueueEntry, Roster, SessionInfo, Tombstone } from "../../protocol/wire";
 import type { SharedFile } from "./files";
 import { interleave, merge, type TimelineItem } from "./replica";
 

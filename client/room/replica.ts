@@ -1,4 +1,5 @@
-import { LIMITS, type ChatMessage, type Seed, type Tombstone } from "../../protocol/wire";
+import { LIMITS } from "../../protocol/constants";
+import type { ChatMessage, Seed, Tombstone } from "../../protocol/wire";
 
 /**
  * A page's copy of a conversation. The browsers are the replicas: after a

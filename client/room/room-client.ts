@@ -1,19 +1,6 @@
-import { batch, signal } from "@preact/signals";
-import {
-  PROTOCOL_VERSION,
-  type ChatMessage,
-  type ClientMessage,
-  type ClientMessageOf,
-  type ConversationMeta,
-  type Member,
-  type QueueEntry,
-  type Seed,
-  type ServerMessage,
-  type SessionInfo,
-  type ServerMessageOf,
-  type StaffEntry,
-  TYPING,
-} from "../../protocol/wire";
+import { batch, signal } from "@preact/signals-core";
+import { PROTOCOL_VERSION, TYPING } from "../../protocol/constants";
+import type { ChatMessage, ClientMessage, ClientMessageOf, ConversationMeta, Member, QueueEntry, Seed, ServerMessage, SessionInfo, ServerMessageOf, StaffEntry } from "../../protocol/wire";
 import { newClientId } from "../lib/ids";
 import { Conversation, fromQueue } from "./conversation";
 import { RoomFiles } from "./files";

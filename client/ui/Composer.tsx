@@ -1,6 +1,5 @@
-import { useSignal } from "@preact/signals";
-import { useId } from "preact/hooks";
-import { LIMITS } from "../../protocol/wire";
+import { useId, useState } from "preact/hooks";
+import { LIMITS } from "../../protocol/constants";
 
 /**
  * The message box: Enter sends, Shift+Enter starts a new line. When sending
@@ -21,14 +20,15 @@ export function Composer({
   /** Files picked to send in this chat; without it, no "Attach file" control. */
   onAttach?(files: File[]): void;
 }) {
-  const text = useSignal("");
+  // Component state, not a signal: typing re-renders this box only, on every page.
+  const [text, setText] = useState("");
   const reasonId = useId();
-  const tooLong = text.value.length > LIMITS.textChars;
+  const tooLong = text.length > LIMITS.textChars;
   const submit = (e?: Event) => {
     e?.preventDefault();
-    if (disabledReason || tooLong || !text.value.trim()) return;
-    onSend(text.value);
-    text.value = "";
+    if (disabledReason || tooLong || !text.trim()) return;
+    onSend(text);
+    setText("");
   };
   return (
     <form class="composer" onSubmit={submit}>
@@ -42,13 +42,14 @@ export function Composer({
         aria-label={label}
         autoComplete="off"
         rows={2}
-        value={text.value}
+        value={text}
         disabled={!!disabledReason}
         aria-describedby={disabledReason ? reasonId : undefined}
         aria-invalid={tooLong}
         onInput={(e) => {
-          text.value = e.currentTarget.value;
-          if (text.value.trim()) onType?.();
+          const value = e.currentTarget.value;
+          setText(value);
+          if (value.trim()) onType?.();
         }}
         onKeyDown={(e) => {
           if (e.key === "Enter" && !e.shiftKey && !e.isComposing) submit(e);
@@ -56,7 +57,7 @@ export function Composer({
       />
       {tooLong && (
         <p class="error" role="alert">
-          A message can be at most {LIMITS.textChars} characters ({text.value.length} now).
+          A message can be at most {LIMITS.textChars} characters ({text.length} now).
         </p>
       )}
       <div class="composer-actions">

@@ -103,7 +103,6 @@ describe("wrangler deploy --dry-run on the build", () => {
   it("uploads wrangler.toml's compatibility date and flags", () => {
     expect(metadata.compatibility_date).toBe(fromWranglerToml("compatibility_date"));
     expect(metadata.compatibility_flags).toEqual(fromWranglerToml("compatibility_flags"));
-    expect(metadata.compatibility_flags).toContain("nodejs_compat");
   });
 
   it("binds ROOMS to the RoomDO class, which the bundled entry module exports", () => {
@@ -123,13 +122,13 @@ describe("wrangler deploy --dry-run on the build", () => {
     ]);
   });
 
-  it("uploads the built client as static assets, served after the Worker with the single-page fallback", () => {
+  it("uploads the built client as static assets, one HTML file per page, served after the Worker, with a not-found page", () => {
     const read = dryRun.stdout.match(/Read (\d+) files from the assets directory (.+)/);
     expect(read?.[2]?.trim()).toBe(join(ROOT, "dist/client"));
     expect(Number(read?.[1])).toBeGreaterThan(1);
-    expect(existsSync(join(ROOT, "dist/client/index.html"))).toBe(true);
+    for (const page of ["index", "patient", "provider", "join", "404"]) expect(existsSync(join(ROOT, `dist/client/${page}.html`))).toBe(true);
     expect(metadata.bindings).toContainEqual({ name: "ASSETS", type: "assets" });
-    expect(deployConfig.assets).toMatchObject({ binding: "ASSETS", run_worker_first: true, not_found_handling: "single-page-application" });
+    expect(deployConfig.assets).toMatchObject({ binding: "ASSETS", run_worker_first: true, not_found_handling: "404-page" });
   });
 
   it("binds nothing that could store a message: only settings, the rooms and the assets", () => {

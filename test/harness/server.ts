@@ -25,6 +25,12 @@ export interface ServerOptions {
    * Without it, Miniflare uses a temporary folder removed on stop.
    */
   persistTo?: string;
+  /**
+   * The benchmark's platform floor: also runs bench/peers/bare-room.ts as a
+   * second worker script and binds its Durable Object class into ours as
+   * `BENCH_BARE`, which the Worker forwards `/api/bench-bare/<room>/ws` to.
+   */
+  bare?: boolean;
 }
 
 class ForwardLog extends Log {
@@ -38,7 +44,23 @@ class ForwardLog extends Log {
   }
 }
 
-export async function startServer({ port, vars = {}, onLog, persistTo }: ServerOptions) {
+/** bench/peers/bare-room.ts and the relay it runs, as workerd runs them: JavaScript, their types stripped. */
+async function bareWorker(compatibilityDate: string, compatibilityFlags: string[]) {
+  const { transformWithOxc } = await import("vite");
+  const module = async (file: string) => {
+    const path = resolve(root, "bench/peers", file);
+    return { type: "ESModule" as const, path, contents: (await transformWithOxc(readFileSync(path, "utf8"), path)).code };
+  };
+  return {
+    name: "bench-bare",
+    modules: [await module("bare-room.ts"), await module("relay.ts")],
+    compatibilityDate,
+    compatibilityFlags,
+    durableObjects: { BARE: { className: "BareRoom" } },
+  };
+}
+
+export async function startServer({ port, vars = {}, onLog, persistTo, bare = false }: ServerOptions) {
   const built = JSON.parse(readFileSync(resolve(root, "dist/queue_chat/wrangler.json"), "utf8")) as {
     compatibility_date: string;
     compatibility_flags: string[];
@@ -69,15 +91,20 @@ export async function startServer({ port, vars = {}, onLog, persistTo }: ServerO
     compatibilityDate: built.compatibility_date,
     compatibilityFlags: built.compatibility_flags,
     // SQLite-backed, as wrangler.toml declares it for production.
-    durableObjects: { ROOMS: { className: "RoomDO", useSQLite: true }, DIRECTORY: { className: "DirectoryDO", useSQLite: true } },
+    durableObjects: {
+      ROOMS: { className: "RoomDO", useSQLite: true },
+      DIRECTORY: { className: "DirectoryDO", useSQLite: true },
+      ...(bare ? { BENCH_BARE: { className: "BareRoom", scriptName: "bench-bare" } } : {}),
+    },
     bindings: { ...built.vars, SESSION_SECRET: "e2e-secret-not-for-production", ...vars },
     assets: {
       directory: resolve(root, "dist/client"),
       binding: "ASSETS",
       routerConfig: { invoke_user_worker_ahead_of_assets: true, has_user_worker: true },
-      assetConfig: { not_found_handling: "single-page-application" },
+      assetConfig: { not_found_handling: "404-page" },
     },
       },
+      ...(bare ? [await bareWorker(built.compatibility_date, built.compatibility_flags)] : []),
     ],
   }));
   const url = await mf.ready;

@@ -2,7 +2,7 @@
  * Test doubles for the plain `Room`: a socket that records what the room
  * sends, and a clock whose timers run only when the test advances it.
  */
-import { createHmac } from "node:crypto";
+import { Hmac } from "../../protocol/sha256";
 import { PROTOCOL_VERSION, type ChatMessage, type ServerMessage, type ServerMessageOf, type StaffRole } from "../../protocol/wire";
 import { Directory, type DirectoryOptions } from "../../worker/directory/directory";
 import { randomId } from "../../worker/ids";
@@ -169,7 +169,8 @@ export function localDirectory(room: () => Room, clock: Clock, options: Partial<
 }
 
 /** Signs as the worker does, with a test secret. */
-export const sign = (data: string) => createHmac("sha256", "unit-test-secret").update(data).digest("base64url");
+const testKey = new Hmac("unit-test-secret");
+export const sign = (data: string) => testKey.signText(data);
 
 /**
  * A room with a manual clock. It numbers messages from 1 (seqBase 0), and

@@ -7,7 +7,7 @@ import { ORIGIN, api, checkIn, freshRoom, postJson, signIn, staffCookie, staffLi
 /**
  * The built client is not bound as ASSETS in worker tests, so pages go
  * through the same app with a stand-in for Workers Assets that answers as it
- * does: the single-page app's HTML (or a hashed script) with its own caching
+ * does: a page's HTML (or a hashed script) with its own caching
  * headers, which ours must replace.
  */
 async function fromAssets(path: string): Promise<Response> {

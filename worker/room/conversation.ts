@@ -19,8 +19,8 @@ export type Stored = Omit<ChatMessage, "type" | "c"> & {
 
 /** The frame for `m` in conversation `c`. */
 export function messageFrame(c: string, m: Stored): string {
-  const { held: _, ...wire } = m;
-  return JSON.stringify({ type: "msg", c, ...wire });
+  // `held` is the room's own note: undefined, it is left out of the JSON.
+  return JSON.stringify({ type: "msg", c, ...m, held: undefined });
 }
 
 /**
@@ -46,8 +46,8 @@ export class Conversation {
   erasedUpto = 0;
   /** Per person: everything up to here was erased for them only (a colleague still had it open). */
   floors?: Map<string, number>;
-  /** Client ids already applied, per sender (ids only, never text). */
-  private readonly applied = new Map<string, number>();
+  /** Per sender: the client ids already applied, and their seq (ids only, never text). */
+  private readonly applied = new Map<string, Map<string, number>>();
   /** Sessions: who takes part, who left and who was removed. */
   roster?: Roster;
   /** Sessions: the access code that admits guests now, if any. */
@@ -90,20 +90,22 @@ export class Conversation {
 
   /** The seq of the message this sender already sent with `cid`, if any. */
   appliedSeq(by: string, cid: string): number | undefined {
-    return this.applied.get(`${by}:${cid}`);
+    return this.applied.get(by)?.get(cid);
   }
 
   append(m: Stored): void {
     this.log.push(m);
-    this.lastSeq = Math.max(this.lastSeq, m.seq);
-    if (!m.all) this.applied.set(`${m.by}:${m.cid}`, m.seq);
+    if (m.seq > this.lastSeq) this.lastSeq = m.seq;
+    if (m.all) return;
+    const sent = this.applied.get(m.by);
+    if (sent) sent.set(m.cid, m.seq);
+    else this.applied.set(m.by, new Map([[m.cid, m.seq]]));
   }
 
   /** Whether a handed-back message is new here: not erased, not here by seq or by sender and client id. */
   accepts(m: Pick<Stored, "seq" | "by" | "cid">): boolean {
     if (m.seq <= this.erasedUpto || this.isDeleted(m)) return false;
-    const earlier = this.applied.get(`${m.by}:${m.cid}`);
-    if (earlier !== undefined) return false;
+    if (this.appliedSeq(m.by, m.cid) !== undefined) return false;
     return !this.log.some((e) => e.seq === m.seq);
   }
 

@@ -3,6 +3,15 @@ import { messageFrame, type Conversation, type Stored } from "./conversation";
 import type { People } from "./people";
 import type { Socket } from "./socket";
 
+/** One message on its way to a conversation's pages. */
+interface MessageSend {
+  conv: Conversation;
+  m: Stored;
+  except?: Socket;
+  only?: (page: Socket) => boolean;
+  frame: string | undefined;
+}
+
 /**
  * Sending: every frame is serialized once, whatever the number of pages it
  * goes to. A patient's conversation reaches the patient's (and guests')
@@ -62,12 +71,24 @@ export class Fanout {
    * never gets anything at or below its own floor or its person's.
    */
   message(conv: Conversation, m: Stored, except?: Socket, only?: (page: Socket) => boolean): void {
-    let frame: string | undefined;
-    for (const page of this.pages(conv)) {
+    const send: MessageSend = { conv, m, except, only, frame: undefined };
+    // Plain loops rather than `pages()`: this runs for every message.
+    if (conv.staffOnly) {
+      for (const id of conv.memberIds()) this.messageTo(this.people.get(id)?.pages, send);
+      return;
+    }
+    for (const id of conv.outsiders()) this.messageTo(this.people.get(id)?.pages, send);
+    for (const person of this.people.staff()) this.messageTo(person.pages, send);
+  }
+
+  private messageTo(pages: Iterable<Socket> | undefined, send: MessageSend): void {
+    if (!pages) return;
+    const { conv, m, except, only } = send;
+    for (const page of pages) {
       if (page === except || m.seq <= page.floor || (conv.floors && m.seq <= conv.floorFor(page.person.id))) continue;
       if (only && !only(page)) continue;
-      frame ??= messageFrame(conv.id, m);
-      page.sendRaw(frame);
+      send.frame ??= messageFrame(conv.id, m);
+      page.sendRaw(send.frame);
     }
   }
 }

@@ -42,6 +42,7 @@ export async function startOurs(tracker: Tracker): Promise<Target> {
 
   return {
     name: "ours",
+    pages: true,
     pid: workerdPid(),
     url,
     // A staff page gets a message to everyone waiting as one frame.

@@ -45,6 +45,7 @@ export async function startSocketIo(tracker: Tracker): Promise<Target> {
 
   return {
     name: "socket.io",
+    pages: true,
     pid: child.pid,
     url,
     broadcastEchoes: () => 1,

@@ -1,6 +1,6 @@
 import type { Tracker } from "../tracker.ts";
 
-export type TargetName = "ours" | "ws" | "socket.io";
+export type TargetName = "ours" | "bare DO" | "ws" | "socket.io";
 
 /** One socket of the load generator, as a provider or a patient. */
 export interface Conn {
@@ -22,6 +22,8 @@ export interface Target {
   readonly pid: number;
   /** http://127.0.0.1:PORT */
   readonly url: string;
+  /** False when it serves no page of its own (the bare Durable Object sits behind our Worker and its pages). */
+  readonly pages: boolean;
   /** How many copies of one broadcast the provider's socket receives. */
   broadcastEchoes(patients: number): number;
   provider(room: string): Promise<Conn>;

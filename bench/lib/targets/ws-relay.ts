@@ -7,7 +7,7 @@ import type { Target } from "./types.ts";
 const SCRIPT = fileURLToPath(new URL("../../peers/ws-relay.ts", import.meta.url));
 
 /** The relay's frames: a patient writes to staff, staff write to a patient by id (`to`). */
-const RELAY: Dialect = {
+export const RELAY: Dialect = {
   hello: { type: "hello", v: 1 },
   patientAddress: (welcome) => welcome.self?.id ?? "",
   toStaff: (_self, cid, text) => ({ type: "send", cid, text }),
@@ -29,6 +29,7 @@ export async function startWsRelay(tracker: Tracker): Promise<Target> {
     );
   return {
     name: "ws",
+    pages: true,
     pid: child.pid,
     url,
     broadcastEchoes: () => 1,

@@ -42,3 +42,33 @@ describe("HMAC-SHA-256", () => {
     }
   });
 });
+
+describe("HMAC-SHA-256 of text, as the room signs", () => {
+  const texts = [
+    "",
+    "a",
+    ...sizes.map((n) => "x".repeat(n)),
+    "Grüße, Ünïcödé ✓ 😀 and 日本語",
+    "two-byte é at the edge of a block: " + "é".repeat(40),
+    "emoji across blocks " + "😀".repeat(30),
+    "a lone high surrogate \ud800 and a lone low one \udfff, a reversed pair \udc00\ud800, one at the end \ud83d",
+  ];
+
+  it.each([["short key"], ["a key longer than one block of sixty-four bytes, which is hashed first ........"]])("matches Node's HMAC of the UTF-8 text under %j", (key) => {
+    const mac = new Hmac(key);
+    for (const text of texts) expect(mac.signText(text)).toBe(createHmac("sha256", key).update(text, "utf8").digest("base64url"));
+  });
+
+  it("matches Node's HMAC of random text of every size around the block edges", () => {
+    const mac = new Hmac("room secret");
+    // Every UTF-16 code unit, surrogates too, from a fixed sequence.
+    let unit = 7;
+    const nextUnit = () => (unit = (unit * 48271) % 0x7fffffff) % 0x10000;
+    for (const size of [...sizes, 2, 54, 62, 118, 200]) {
+      for (let round = 0; round < 3; round++) {
+        const text = Array.from({ length: size }, () => String.fromCharCode(nextUnit())).join("");
+        expect(mac.signText(text)).toBe(createHmac("sha256", "room secret").update(text, "utf8").digest("base64url"));
+      }
+    }
+  });
+});

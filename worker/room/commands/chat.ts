@@ -39,7 +39,7 @@ export function post(ctx: RoomContext, conv: Conversation, socket: Socket, cid: 
   // Written to a waiting room no staff page is open on: kept for the first
   // staff page to come, even after a reset (see recovery).
   const queued = !conv.staffOnly && !author.staff && !ctx.people.staffOnline;
-  const fields = {
+  const stored: Stored = {
     seq: ctx.seq.nextSeq(),
     n: ctx.seq.nextArrival(),
     cid,
@@ -49,8 +49,9 @@ export function post(ctx: RoomContext, conv: Conversation, socket: Socket, cid: 
     text,
     time: ctx.now(),
     ...(queued ? { q: true as const } : {}),
+    sig: "",
   };
-  const stored: Stored = { ...fields, sig: ctx.sigs.message(conv.id, fields) };
+  stored.sig = ctx.sigs.message(conv.id, stored);
   conv.append(stored);
   ctx.fanout.message(conv, stored);
   // The message ends their typing notice on every page: the next keystroke starts a new one.

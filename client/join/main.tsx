@@ -1,0 +1,4 @@
+import { render } from "preact";
+import { JoinPage } from "./JoinPage";
+
+render(<JoinPage />, document.getElementById("app")!);
