@@ -109,6 +109,8 @@ test("a host deletes any message and everyone else their own: the text goes from
 });
 
 test("a page whose network dropped while a message was deleted comes back without its text, and brings it back to no one", async ({ browser }) => {
+  // Four browsers and a network that drops: slow on a busy machine.
+  test.setTimeout(60_000);
   const { host, ana, box, code } = await groupSession(browser);
   // A guest whose page's clock the test moves on, so its heartbeat can notice a dead network.
   const omar = await (await browser.newContext({ extraHTTPHeaders: { "CF-Connecting-IP": newAddress() } })).newPage();
@@ -139,6 +141,8 @@ test("a page whose network dropped while a message was deleted comes back withou
 });
 
 test("chat-history.txt names everyone who took part with their role, with joins, leaves, removals and deletions as event lines and never a deleted text", async ({ browser }) => {
+  // Four browsers, a leave, a removal and a download: slow on a busy machine.
+  test.setTimeout(60_000);
   const { host, ana, box, grace, code } = await groupSession(browser);
   const omar = await joinByCode(browser, code, "Omar Brother");
   await send(grace, "Interpreting now");
