@@ -19,6 +19,8 @@ export default defineConfig({
   ],
   test: {
     include: ["test/worker/**/*.test.ts"],
+    // Each test waits for events, never for time; a busy machine only makes them slower.
+    testTimeout: 20_000,
     // The room's audit lines (ids only) would drown the report; no-storage.test.ts checks them.
     onConsoleLog: (log) => !log.startsWith('{"audit"'),
   },
