@@ -87,6 +87,31 @@ test("when the sender leaves, the offer is gone: the recipient can no longer dow
   await expect(log(box).getByRole("button", { name: "Download referral.pdf" })).toHaveCount(0);
 });
 
+test("files move in a text-only session and in a chat between two colleagues, as in the waiting room", async ({ browser }) => {
+  const room = newRoom();
+  const smith = await openStaff(browser, room, "Dr. Smith", "host");
+  const desk = await openStaff(browser, room, "Sam Desk", "staff");
+  const alice = await checkIn(browser, room, "Alice");
+  await smith.getByRole("button", { name: "More actions for Alice" }).click();
+  await smith.getByRole("menuitem", { name: "Start text-only session" }).click();
+  await expect(alice.getByRole("heading", { name: "Text-only session with your provider" })).toBeVisible();
+  const session = chatBox(smith, "Alice");
+  const aftercare = makeFile("aftercare.pdf", 120_000);
+  const roster = makeFile("roster.xlsx", 60_000);
+
+  await attach(session, aftercare);
+  expect(await savedSha256(await startDownload(alice, log(alice), "aftercare.pdf"))).toBe(aftercare.sha256);
+  await expect(log(session)).toContainText("Saved by Alice");
+
+  await attach(await openStaffChat(desk, "Dr. Smith"), roster);
+  await smith.getByRole("button", { name: "Chat with Sam Desk", exact: true }).click();
+  await smith.getByRole("dialog", { name: "Erase the chat with Alice?" }).getByRole("button", { name: "Erase chat" }).click();
+  const direct = chatBox(smith, "Sam Desk");
+  await expect(log(direct)).toContainText("roster.xlsx · 60 KB");
+  expect(await savedSha256(await startDownload(smith, log(direct), "roster.xlsx"))).toBe(roster.sha256);
+  await expect(log(chatBox(desk, "Dr. Smith"))).toContainText("Saved by Dr. Smith");
+});
+
 test("a colleague's file in a staff group reaches each member, and chat-history.txt lists it with its size and SHA-256, never its contents", async ({ browser }) => {
   const room = newRoom();
   const smith = await openStaff(browser, room, "Dr. Smith", "host");
