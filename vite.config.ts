@@ -59,7 +59,7 @@ function sharedHead(): Plugin {
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <meta name="referrer" content="no-referrer" />
     <link rel="icon" href="data:," />
-    <link rel="stylesheet" href="./styles.css" />`,
+    <link rel="stylesheet" href="/styles.css" />`,
         ),
     },
   };

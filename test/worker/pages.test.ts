@@ -27,11 +27,14 @@ describe("every route serves its own page", () => {
     expect(await get(path)).toEqual({ status: 200, served: page });
   });
 
-  it("scripts and styles under /assets/ are served as they are", async () => {
-    expect(await get("/assets/patient-3f9a.js")).toEqual({ status: 200, served: "/assets/patient-3f9a.js" });
-  });
+  it.each(["/assets/patient-3f9a.js", "/assets/styles-9c1e.css", "/patient/main.tsx", "/@vite/client"])(
+    "the file %s goes to the asset server as it is",
+    async (path) => {
+      expect(await get(path)).toEqual({ status: 200, served: path });
+    },
+  );
 
-  it.each(["/r/", "/r/clinic-7/extra", "/patient", "/provider.html", "/nowhere"])("%s is not a page: the not-found page, with 404", async (path) => {
+  it.each(["/r/", "/r/clinic-7/extra", "/patient", "/provider.html", "/404.html", "/nowhere"])("%s is not a page: the not-found page, with 404", async (path) => {
     expect(await get(path)).toEqual({ status: 404, served: "/404" });
   });
 });
