@@ -2,7 +2,6 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 import { chatBox, checkIn, log, newRoom, openChat, openStaff, send } from "./fixtures";
 
 // Three or four staff pages and patients per test: room for a busy machine.
-test.describe.configure({ timeout: 60_000 });
 
 /** Dr. Smith and Dr. Rivera both have Alice's chat open, and Alice has written. */
 async function sharedChat(browser: Browser, text: string) {

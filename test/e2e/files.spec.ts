@@ -4,7 +4,6 @@ import { attach, chatting, emptyFile, makeFile, removeTestFiles, savedSha256, st
 
 // Files in every chat: offered with "Attach file" (or dropped on the chat),
 // downloaded by the recipient's browser, never kept by the server.
-test.describe.configure({ timeout: 60_000 });
 test.afterAll(removeTestFiles);
 
 const MB = 1_000_000;
@@ -44,7 +43,7 @@ test("a file over 200 MB is refused before anything moves, and the sender is tol
   await patient.getByRole("button", { name: "Send" }).click();
   await expect(log(chatBox(provider, "Alice"))).toContainText("Did my scan arrive?");
   await expect(log(chatBox(provider, "Alice"))).not.toContainText("whole-body-scan");
-  expect(sent.filter((frame) => !frame.startsWith('{"type":"hello"') && !frame.startsWith('{"type":"pong"') && !frame.startsWith('{"type":"send"'))).toEqual([]);
+  expect(sent.filter((frame) => !frame.startsWith('{"type":"hello"') && !frame.startsWith('{"type":"pong"') && !frame.startsWith('{"type":"send"') && !frame.startsWith('{"type":"typing"'))).toEqual([]);
   expect(sockets).toEqual([`/api/rooms/${room}/ws`]);
 });
 

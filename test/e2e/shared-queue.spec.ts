@@ -2,7 +2,6 @@ import { expect, test } from "@playwright/test";
 import { chatBox, checkIn, checkInFrom, downloadChat, log, newRoom, openChat, openStaff, queue, send } from "./fixtures";
 
 // Three or four staff pages and patients per test: room for a busy machine.
-test.describe.configure({ timeout: 60_000 });
 
 test("every staff page sees the same live queue; a patient's message reaches each page with their chat open and raises the counter on the others", async ({ browser }) => {
   const room = newRoom();

@@ -22,7 +22,6 @@ import {
 } from "./fixtures";
 
 // Three or four staff pages and patients per test: room for a busy machine.
-test.describe.configure({ timeout: 60_000 });
 
 const unread = (page: Page, name: string) => staffItem(page, name).getByText(/unread message/);
 

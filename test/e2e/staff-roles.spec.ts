@@ -3,7 +3,6 @@ import { PROTOCOL_VERSION, type ServerMessage } from "../../protocol/wire";
 import { chatBox, checkIn, newRoom, openChat, openStaff, queue } from "./fixtures";
 
 // Three or four staff pages and patients per test: room for a busy machine.
-test.describe.configure({ timeout: 60_000 });
 
 test("a front-desk staff page has no session, group, scheduling or end-session controls; a host's page has them", async ({ browser }) => {
   const room = newRoom();
