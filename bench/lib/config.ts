@@ -14,7 +14,9 @@ export interface Params {
   heapPatients: number;
   /** Room sizes tried in turn until p99 passes `capacityLimitMs`. */
   capacitySteps: number[];
+  /** Samples per round, rounds per step. */
   capacitySamples: number;
+  capacityRounds: number;
   capacityLimitMs: number;
   navigationRuns: number;
   /** Patients connecting at once. */
@@ -33,11 +35,12 @@ export const FULL: Params = {
   memoryPatients: 2000,
   heapPatients: 10_000,
   capacitySteps: [500, 1000, 2000, 3000, 5000, 7500, 10000],
-  capacitySamples: 40,
+  capacitySamples: 150,
+  capacityRounds: 3,
   capacityLimitMs: 50,
   navigationRuns: 7,
   concurrency: 50,
-  settleMs: 500,
+  settleMs: 1000,
 };
 
 export const QUICK: Params = {
@@ -50,7 +53,8 @@ export const QUICK: Params = {
   memoryPatients: 200,
   heapPatients: 1000,
   capacitySteps: [100, 250],
-  capacitySamples: 8,
+  capacitySamples: 20,
+  capacityRounds: 2,
   capacityLimitMs: 50,
   navigationRuns: 1,
   concurrency: 50,

@@ -100,6 +100,7 @@ export async function measureTarget(
       capacity(target, tracker, {
         steps: params.capacitySteps,
         samples: params.capacitySamples,
+        rounds: params.capacityRounds,
         warmup: params.warmup,
         limitMs: params.capacityLimitMs,
         concurrency: params.concurrency,

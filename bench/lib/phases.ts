@@ -1,7 +1,7 @@
 /** The load phases, the same for every target. */
 import { rssBytes } from "./proc.ts";
 import { LoadRoom, type Member } from "./room.ts";
-import { stats, type Stats } from "./stats.ts";
+import { median, stats, type Stats } from "./stats.ts";
 import type { Target } from "./targets/types.ts";
 import { sleep, type Tracker } from "./tracker.ts";
 
@@ -124,9 +124,12 @@ export async function memoryPerPatient(target: Target, count: number, concurrenc
 export interface CapacityStep {
   patients: number;
   connectMs?: number;
-  latency?: Latency;
-  /** p99 of both directions' samples together. */
+  /** The step's p99: the median of its rounds' p99s, so one slow sample cannot decide it. */
   p99Ms?: number;
+  /** Each round's p99 (patient → provider), in order: the spread of repeated measures. */
+  roundsP99Ms?: number[];
+  /** Samples taken at this step, over all rounds. */
+  samples?: number;
   error?: string;
 }
 
@@ -141,7 +144,9 @@ export interface Capacity {
 
 export interface CapacityOptions {
   steps: number[];
+  /** Samples per round, and rounds per step (a settle time before each). */
   samples: number;
+  rounds: number;
   warmup: number;
   limitMs: number;
   concurrency: number;
@@ -149,13 +154,41 @@ export interface CapacityOptions {
   log: (line: string) => void;
 }
 
+/** Gap between capacity samples: each from another patient, so no one person's frame budget paces it. */
+const CAPACITY_GAP_MS = 15;
+
+/**
+ * Patient → provider latency, `samples` times, each from the next patient
+ * in a spread over the room, one message in flight at a time.
+ */
+async function sampleUp(tracker: Tracker, room: LoadRoom, samples: number, warmup: number, offset: number): Promise<number[]> {
+  const out: number[] = [];
+  const n = room.patients.length;
+  let next = performance.now();
+  for (let i = 0; i < warmup + samples; i++) {
+    const patient = room.patients[((offset + i) * 7919) % n];
+    await sleep(next - performance.now());
+    await patient.pacer.take();
+    const cid = nextCid();
+    const both = Promise.all([tracker.expect("provider", cid, 1, SAMPLE_TIMEOUT_MS), tracker.expect("patient", cid, 1, SAMPLE_TIMEOUT_MS)]);
+    const sent = performance.now();
+    next = sent + CAPACITY_GAP_MS;
+    patient.conn.sendToProvider(cid, TEXT);
+    const [received] = await both;
+    if (i >= warmup) out.push(received - sent);
+  }
+  return out;
+}
+
 /**
  * Steps the room up until p99 latency passes `limitMs`, or the last step.
  * Each step is sampled at rest, `settleMs` after the last patient connected,
- * not in the tail of the connection storm.
+ * not in the tail of the connection storm, in `rounds` rounds of `samples`
+ * with a settle time before each; the step's p99 is the median of the
+ * rounds' p99s, and the spread of the rounds goes into the report.
  */
 export async function capacity(target: Target, tracker: Tracker, options: CapacityOptions): Promise<Capacity> {
-  const { steps, samples, warmup, limitMs, concurrency, settleMs, log } = options;
+  const { steps, samples, rounds, warmup, limitMs, concurrency, settleMs, log } = options;
   const room = new LoadRoom(target, "bench-capacity", concurrency);
   const done: CapacityStep[] = [];
   let patients = 0;
@@ -172,11 +205,14 @@ export async function capacity(target: Target, tracker: Tracker, options: Capaci
         capped = false;
         break;
       }
-      await sleep(settleMs);
-      const latency = await sampleLatency(tracker, room, samples, warmup);
-      const p99Ms = latency.both.p99;
-      done.push({ patients: step, connectMs, latency, p99Ms });
-      log(`    ${step} patients: p99 ${p99Ms.toFixed(2)} ms (connected in ${(connectMs / 1000).toFixed(1)} s)`);
+      const roundsP99Ms: number[] = [];
+      for (let r = 0; r < rounds; r++) {
+        await sleep(settleMs);
+        roundsP99Ms.push(stats(await sampleUp(tracker, room, samples, warmup, r * samples)).p99);
+      }
+      const p99Ms = median(roundsP99Ms);
+      done.push({ patients: step, connectMs, p99Ms, roundsP99Ms, samples: samples * rounds });
+      log(`    ${step} patients: p99 ${p99Ms.toFixed(2)} ms, rounds ${roundsP99Ms.map((v) => v.toFixed(1)).join(" / ")} ms (connected in ${(connectMs / 1000).toFixed(1)} s)`);
       if (p99Ms > limitMs) {
         capped = false;
         break;

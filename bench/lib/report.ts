@@ -154,6 +154,15 @@ export function notes(results: TargetResult[], params: Params, machine: Machine,
       ? [`Rooms of ${dropped.join(", ")} skipped: the open-file limit is ${machine.openFiles} and workerd holds 2 per socket.`]
       : []),
     ...results.flatMap((r) => [
+      ...(r.capacity?.steps.some((s) => s.roundsP99Ms)
+        ? [
+            `${r.name}: capacity p99 per step, median of ${params.capacityRounds} rounds of ${params.capacitySamples} (spread): ` +
+              r.capacity.steps
+                .filter((s) => s.roundsP99Ms)
+                .map((s) => `${s.patients}: ${s.p99Ms!.toFixed(1)} ms (${Math.min(...s.roundsP99Ms!).toFixed(1)}–${Math.max(...s.roundsP99Ms!).toFixed(1)})`)
+                .join(", "),
+          ]
+        : []),
       ...(r.capacity?.steps.filter((s) => s.error).map((s) => `${r.name}: ${s.patients} patients could not connect: ${s.error}`) ?? []),
       ...Object.entries(r.errorFrames).map(([code, n]) => `${r.name}: ${n} error frame(s) "${code}" from the server.`),
       ...Object.entries(r.failed).map(([phase, why]) => `${r.name}: ${phase} failed: ${why}`),

@@ -32,7 +32,13 @@ export async function startOurs(tracker: Tracker): Promise<Target> {
   });
   const { url } = server;
   const wsUrl = url.replace(/^http/, "ws");
-  const cookieOf = (res: Response) => res.headers.getSetCookie()[0]?.split(";")[0] ?? "";
+  // The cookies an answer sets, as a browser would send them back (a cleared one is left out).
+  const cookieOf = (res: Response) =>
+    res.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .filter((kv) => !kv.endsWith("="))
+      .join("; ");
 
   async function post(path: string, init: RequestInit): Promise<Response> {
     const res = await fetch(`${url}${path}`, { method: "POST", ...init });
