@@ -4,9 +4,9 @@ import { ChatLog } from "../ui/ChatLog";
 import { Composer } from "../ui/Composer";
 import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { ConnectionBanner } from "../ui/ConnectionBanner";
-import { Participants } from "../ui/Participants";
+import { OfflineNotice, Participants } from "../ui/SessionPeople";
 import { RetentionNotice } from "../ui/RetentionNotice";
-import { OfflineNotice, Typing } from "../ui/SessionNotices";
+import { Typing } from "../ui/SessionNotices";
 import type { PatientModel } from "./model";
 
 export function PatientPage({ model }: { model: PatientModel }) {

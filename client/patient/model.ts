@@ -2,7 +2,7 @@ import { batch, computed, signal } from "@preact/signals-core";
 import { displayNameProblem } from "../../protocol/name-rules";
 import { CLOSE } from "../../protocol/constants";
 import type { ChatMessage } from "../../protocol/wire";
-import { createFileSharing } from "../files/sharing";
+import { lazyFileSharing } from "../files/loader";
 import { connect, type Connection } from "../lib/connection";
 import { api } from "../lib/http";
 import { syncClock } from "../lib/time";
@@ -38,7 +38,7 @@ export function createPatientModel(room: string) {
   const checkInError = signal<string | null>(null);
   const busy = signal(false);
   let conn: Connection | null = null;
-  const sharing = createFileSharing({ room, asStaff: false, client: () => client });
+  const sharing = lazyFileSharing({ room, asStaff: false, client: () => client });
   let client = newClient();
   const current = signal<RoomClient>(client);
 

@@ -5,9 +5,9 @@ import { dropFiles } from "../files/drop";
 import { linesOf } from "../room/log-lines";
 import { ChatLog, type LogLine } from "../ui/ChatLog";
 import { Composer } from "../ui/Composer";
-import { Participants } from "../ui/Participants";
+import { OfflineNotice, Participants } from "../ui/SessionPeople";
 import { RetentionNotice } from "../ui/RetentionNotice";
-import { OfflineNotice, Typing } from "../ui/SessionNotices";
+import { Typing } from "../ui/SessionNotices";
 import { AddParticipant } from "./AddParticipant";
 import type { ProviderModel } from "./model";
 

@@ -1,7 +1,7 @@
 import { batch, computed, effect, signal } from "@preact/signals";
 import { isolateName } from "../../protocol/name-rules";
 import { CLOSE, isStaff, type StaffRole } from "../../protocol/constants";
-import { createFileSharing } from "../files/sharing";
+import { lazyFileSharing } from "../files/loader";
 import { connect, type Connection } from "../lib/connection";
 import { newClientId } from "../lib/ids";
 import { chime, desktopNotify } from "../lib/notify";
@@ -72,7 +72,7 @@ export function createProviderModel(session: ProviderSession, onSignedOut: (mess
   const colleaguesViewing = (conv: Conversation) => conv.viewers.value.filter((id) => id !== session.id).map(nameOf);
   const staffChats = createStaffChats({ selfId: session.id, client, confirm, openChat, unview, title });
   const sessions = createSessions({ selfId: session.id, isHost: session.role === "host", client, confirm, prefs, unview });
-  const sharing = createFileSharing({ room: session.room, asStaff: true, client: () => client });
+  const sharing = lazyFileSharing({ room: session.room, asStaff: true, client: () => client });
   client.files.onUpload = sharing.upload;
   // A file from someone else is news, as a message is.
   client.files.onNew = (conv, file) => received(conv, file.name, isStaff(file.role));

@@ -1,4 +1,4 @@
-import { signal } from "@preact/signals";
+import { signal } from "@preact/signals-core";
 import type { FileInfo, FileOffer, FileServerMessage, TransferUpdate } from "../../protocol/files";
 import type { ClientMessage, Member, Role } from "../../protocol/wire";
 import { newClientId } from "../lib/ids";

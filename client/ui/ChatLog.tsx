@@ -1,8 +1,8 @@
 import { useEffect, useRef } from "preact/hooks";
+import { fileCode, loadFileCode } from "../files/loader";
 import type { FileActions } from "../files/sharing";
 import { clockTime } from "../lib/time";
 import type { SharedFile } from "../room/files";
-import { FileLine } from "./FileLine";
 import { Linkified } from "./Linkified";
 
 export interface LogLine {
@@ -26,6 +26,22 @@ export function fileLine(file: SharedFile, self: string | undefined): LogLine {
   return { key: `f${file.by}:${file.cid}`, from: { name: file.name, self: file.by === self }, text: "", time: file.time, file };
 }
 
+/** A file's line, drawn by the file code: its name only until that code has loaded. */
+function FileSlot({ file, self, actions }: { file: SharedFile; self: boolean; actions: FileActions }) {
+  const code = fileCode.value;
+  useEffect(() => {
+    if (!code) void loadFileCode().catch(() => {});
+  }, [code]);
+  if (code) return <code.FileLine file={file} self={self} actions={actions} />;
+  return (
+    <div class="file">
+      <span class="file-name">
+        <bdi>{file.info.name}</bdi>
+      </span>
+    </div>
+  );
+}
+
 /** The conversation as role="log", so screen readers announce new lines. */
 export function ChatLog({ lines, label, empty, files }: { lines: LogLine[]; label: string; empty: string; files?: FileActions }) {
   const ref = useRef<HTMLDivElement>(null);
@@ -46,7 +62,7 @@ export function ChatLog({ lines, label, empty, files }: { lines: LogLine[]; labe
               {line.pending && <span class="pending"> · sending…</span>}
             </span>
             {line.file && files ? (
-              <FileLine file={line.file} self={line.from.self} actions={files} />
+              <FileSlot file={line.file} self={line.from.self} actions={files} />
             ) : (
               // dir="auto" isolates the text: whatever it holds, it cannot reorder what is around it.
               <span class="text" dir="auto">
