@@ -30,9 +30,9 @@ export function loadFileCode(): Promise<FileCode> {
 export function lazyFileSharing(options: FileSharingOptions) {
   let sharing: FileSharing | undefined;
   const ready = () => loadFileCode().then((code) => (sharing ??= code.createFileSharing(options)));
-  const run = (use: (sharing: FileSharing) => void) => {
+  const run = (use: (sharing: FileSharing) => void, failed?: () => void) => {
     if (sharing) use(sharing);
-    else ready().then(use, () => {});
+    else ready().then(use, () => failed?.());
   };
   return {
     upload(file: SharedFile, t: string): void {
@@ -41,7 +41,11 @@ export function lazyFileSharing(options: FileSharingOptions) {
     /** Offers each file in `conv` (from the file input or a drop). */
     attach(conv: Conversation, picked: Iterable<File>): void {
       const files = [...picked];
-      run((s) => s.attach(conv, files));
+      run(
+        (s) => s.attach(conv, files),
+        // The page could not fetch the code for files (a dropped network): say so, nothing was sent.
+        () => conv.event(Date.now(), "The file could not be sent: this page could not load what it needs for files. Check the connection and attach it again."),
+      );
     },
     actions: {
       download: (file) => run((s) => s.actions.download(file)),
