@@ -29,6 +29,9 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   workers: 2,
   forbidOnly: !!process.env.CI,
+  // On CI a test that fails is run once more and reported as flaky if it then
+  // passes; one that fails twice fails the run.
+  retries: process.env.CI ? 1 : 0,
   reporter: [["list"]],
   use: {
     baseURL,
@@ -39,6 +42,12 @@ export default defineConfig({
       args: CHROMIUM_ARGS,
     },
   },
+  // The large transfers run last, on their own: hashing and relaying hundreds
+  // of megabytes would otherwise slow every test running beside them.
+  projects: [
+    { name: "chat", testIgnore: /large-files\.spec\.ts/ },
+    { name: "large files", testMatch: /large-files\.spec\.ts/, dependencies: ["chat"] },
+  ],
   webServer: {
     command: "node test/harness/server.ts",
     url: `${baseURL}/`,
