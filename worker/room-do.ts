@@ -3,6 +3,7 @@ import { directoryStub } from "./directory-do";
 import { createHash } from "node:crypto";
 import { Hmac } from "../protocol/sha256";
 import { randomId } from "./ids";
+import { warmUp } from "./room/warm-up";
 import { Room, type AdmitResult, type DirectoryPort, type GuestAdmission, type Identity } from "./room/room";
 import type { AuditEvent } from "./room/context";
 import type { DownloadResult } from "./room/files/files";
@@ -34,16 +35,19 @@ export class RoomDO extends DurableObject<Env> {
     // Synchronous, so the room stays plain synchronous code; the key is
     // prepared once, and each signature allocates nothing but its text.
     const hmac = new Hmac(this.env.SESSION_SECRET);
+    const sign = (data: string) => hmac.signText(`room\n${data}`).slice(0, 32);
     this.room = new Room({
       name,
       graceMs: Number(this.env.LEAVE_GRACE_SECONDS ?? 60) * 1000,
       capacity: Number(this.env.ROOM_CAPACITY ?? 10000),
       checkInsPerMinute: Number(this.env.CHECKINS_PER_MINUTE ?? 10),
-      sign: (data) => hmac.signText(`room\n${data}`).slice(0, 32),
+      sign,
       audit: logAudit,
       directory: this.directory(),
       hash: nativeSha256,
     });
+    // Right after this first call is answered: the engine compiles the message path before the first messages.
+    setTimeout(() => warmUp(sign), 0);
     return this.room;
   }
 

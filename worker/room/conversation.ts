@@ -17,10 +17,14 @@ export type Stored = Omit<ChatMessage, "type" | "c"> & {
   held?: boolean;
 };
 
-/** The frame for `m` in conversation `c`. */
+/**
+ * The frame for `m` in conversation `c`: the JSON of the `msg` frame,
+ * written out rather than stringified from a copy, since it runs for every
+ * message. `held` is the room's own note and is left out.
+ */
 export function messageFrame(c: string, m: Stored): string {
-  // `held` is the room's own note: undefined, it is left out of the JSON.
-  return JSON.stringify({ type: "msg", c, ...m, held: undefined });
+  const marks = (m.q ? ',"q":true' : "") + (m.all ? ',"all":true' : "");
+  return `{"type":"msg","c":${JSON.stringify(c)},"seq":${m.seq},"n":${m.n},"cid":${JSON.stringify(m.cid)},"by":${JSON.stringify(m.by)},"name":${JSON.stringify(m.name)},"role":"${m.role}","text":${JSON.stringify(m.text)},"time":${m.time}${marks},"sig":${JSON.stringify(m.sig)}}`;
 }
 
 /**

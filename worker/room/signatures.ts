@@ -35,7 +35,7 @@ export class Signatures {
     const q = m.q === true;
     const all = m.all === true;
     return this.sign(
-      `["msg",${this.roomJson},${JSON.stringify(where)},${JSON.stringify(m.seq)},${JSON.stringify(m.cid)},${JSON.stringify(m.by)},${JSON.stringify(m.name)},${JSON.stringify(m.role)},${JSON.stringify(m.text)},${JSON.stringify(m.time)},${q},${all}]`,
+      `["msg",${this.roomJson},${JSON.stringify(where)},${m.seq},${JSON.stringify(m.cid)},${JSON.stringify(m.by)},${JSON.stringify(m.name)},"${m.role}",${JSON.stringify(m.text)},${m.time},${q},${all}]`,
     );
   }
 

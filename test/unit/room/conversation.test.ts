@@ -175,6 +175,17 @@ describe("what the room keeps of a message", () => {
     expect(frame).not.toHaveProperty("held");
   });
 
+  it.each([
+    ["a plain message", {}],
+    ["one written while no staff page was open", { q: true as const }],
+    ["one to everyone waiting", { all: true as const }],
+    ["text with quotes, a backslash, a newline, accents, CJK and an emoji", { text: 'He said "10:30"\\ok\nZoë 李雷 👋', name: "Zoë Núñez" }],
+  ])("the frame of %s carries the message's fields exactly, and nothing else", (_case, extra) => {
+    const m = msg(7, "ana", { time: 1_764_000_000_123, ...extra });
+
+    expect(JSON.parse(messageFrame("c-ana", m))).toStrictEqual({ type: "msg", c: "c-ana", ...m });
+  });
+
   it("finds a message by seq, and tells the highest seq held up to a limit", () => {
     const conv = waitingWith(2, 4, 6);
     conv.erase(1);
