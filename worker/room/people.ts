@@ -1,5 +1,6 @@
 import { isStaff, type Role } from "../../protocol/wire";
 import { TokenBucket } from "../rate-limit";
+import { Pages } from "./pages";
 import type { Socket } from "./socket";
 
 /** Who is on a socket, as the worker verified it from a signed token. */
@@ -41,7 +42,7 @@ export class Person {
   readonly staff: boolean;
   name: string;
   /** Pages that said hello. */
-  readonly pages = new Set<Socket>();
+  readonly pages = new Pages();
   /** Open sockets, said hello or not: capped per person. */
   sockets = 0;
   readonly frames: TokenBucket;
