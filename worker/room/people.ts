@@ -46,10 +46,8 @@ export class Person {
   /** Open sockets, said hello or not: capped per person. */
   sockets = 0;
   readonly frames: TokenBucket;
-  seedLeft: number;
-  private seedFrames: number;
-  private refused = 0;
-  private refusedSince = 0;
+  /** Seeds handed back and frames refused: made the first time either happens, which most people never see. */
+  private spent?: Spent;
   /** Staff: every message numbered up to here was shown to this person's pages. */
   seenUpto = 0;
   /** Staff: every page says it is hidden or idle. */
@@ -69,22 +67,44 @@ export class Person {
     this.staff = isStaff(identity.role);
     this.name = identity.name;
     this.frames = new TokenBucket(FRAME_BUDGET.burst, FRAME_BUDGET.perSecond, now);
-    this.seedLeft = this.staff ? SEED_BUDGET.staff : SEED_BUDGET.other;
-    this.seedFrames = this.staff ? SEED_FRAMES.staff : SEED_FRAMES.other;
+  }
+
+  private get budgets(): Spent {
+    return (this.spent ??= {
+      seedLeft: this.staff ? SEED_BUDGET.staff : SEED_BUDGET.other,
+      seedFrames: this.staff ? SEED_FRAMES.staff : SEED_FRAMES.other,
+      refused: 0,
+      refusedSince: 0,
+    });
   }
 
   takeSeedFrame(): boolean {
-    return this.seedFrames-- > 0;
+    return this.budgets.seedFrames-- > 0;
+  }
+
+  /** Counts `count` messages handed back; false once this person has handed back more than their budget. */
+  takeSeeds(count: number): boolean {
+    return (this.budgets.seedLeft -= count) >= 0;
   }
 
   /** Counts a refused frame; true once this person has been refused too often lately (a flood). */
   flooding(now: number): boolean {
-    if (now - this.refusedSince > FLOOD.windowMs) {
-      this.refused = 0;
-      this.refusedSince = now;
+    const spent = this.budgets;
+    if (now - spent.refusedSince > FLOOD.windowMs) {
+      spent.refused = 0;
+      spent.refusedSince = now;
     }
-    return ++this.refused > FLOOD.refused;
+    return ++spent.refused > FLOOD.refused;
   }
+}
+
+interface Spent {
+  /** Messages this person may still hand back after a reset (below zero: too many were). */
+  seedLeft: number;
+  seedFrames: number;
+  /** Frames refused for speed since `refusedSince`. */
+  refused: number;
+  refusedSince: number;
 }
 
 /**
