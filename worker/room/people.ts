@@ -52,8 +52,6 @@ export class Person {
   seenUpto = 0;
   /** Staff: every page says it is hidden or idle. */
   away = false;
-  /** When the grace period of a person with no page ends (0: has a page). */
-  leaveAt = 0;
   /** Staff: their own settings per staff conversation (mute, archive). */
   prefs?: Map<string, ConversationPrefs>;
   /** Guests: the seq at which they joined, for their first page (they see the session from there on). */
@@ -116,8 +114,12 @@ interface Spent {
 export class People {
   private readonly byId = new Map<string, Person>();
   private readonly staffIds = new Set<string>();
-  /** People with no page, oldest deadline first (grace is the same for everyone, so this is in deadline order). */
-  private readonly leaving = new Set<Person>();
+  /**
+   * People with no page, and when their grace period ends: oldest deadline
+   * first (grace is the same for everyone, so this is in deadline order).
+   * Kept here rather than on each person: most people have a page.
+   */
+  private readonly leaving = new Map<Person, number>();
   /**
    * Staff who left: what their pages had been shown. Their next fresh page
    * still erases it (the erase rules), however long they were away; a
@@ -162,7 +164,6 @@ export class People {
   /** A page said hello: the person is here, whatever grace period ran. */
   arrived(person: Person, page: Socket): void {
     person.pages.add(page);
-    person.leaveAt = 0;
     this.leaving.delete(person);
   }
 
@@ -175,9 +176,13 @@ export class People {
 
   /** Someone admitted before they connect gets the grace period to do so. */
   startGrace(person: Person, now: number, graceMs: number): void {
-    person.leaveAt = now + graceMs;
     this.leaving.delete(person);
-    this.leaving.add(person);
+    this.leaving.set(person, now + graceMs);
+  }
+
+  /** When the grace period of a person with no page ends (0: has a page, or is not in the room). */
+  leaveAt(person: Person): number {
+    return this.leaving.get(person) ?? 0;
   }
 
   /** How many people are in their grace period. */
@@ -188,8 +193,8 @@ export class People {
   /** People whose grace period has ended, at most `max` of them, removed from the room. */
   expire(now: number, max: number): Person[] {
     const gone: Person[] = [];
-    for (const person of this.leaving) {
-      if (gone.length >= max || person.leaveAt > now) break;
+    for (const [person, leaveAt] of this.leaving) {
+      if (gone.length >= max || leaveAt > now) break;
       this.leaving.delete(person);
       gone.push(person);
       this.remove(person.id);

@@ -242,7 +242,7 @@ export class Room implements SocketHost {
     person.sockets--;
     if (!socket.ready) {
       // Never said hello: if it was all this person had, they still get their grace period.
-      if (person.pages.size === 0 && person.leaveAt === 0 && this.people.get(person.id) === person) this.people.startGrace(person, this.now(), this.graceMs);
+      if (person.pages.size === 0 && this.people.leaveAt(person) === 0 && this.people.get(person.id) === person) this.people.startGrace(person, this.now(), this.graceMs);
       return;
     }
     if (socket.view) setView(this.ctx, socket, null);
