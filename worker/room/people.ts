@@ -1,5 +1,5 @@
 import { isStaff, type Role } from "../../protocol/wire";
-import { TokenBucket } from "../rate-limit";
+import { TokenBucket, type Rate } from "../rate-limit";
 import { Pages } from "./pages";
 import type { Socket } from "./socket";
 
@@ -22,7 +22,7 @@ export interface ConversationPrefs {
 }
 
 /** Frames one person may send at once, and per second after that, over all their pages. */
-export const FRAME_BUDGET = { burst: 30, perSecond: 10 };
+export const FRAME_BUDGET: Rate = { burst: 30, perSecond: 10 };
 /**
  * Messages one person may hand back after a reset. Staff pages hold every
  * patient's conversation, so theirs is large; a patient holds one.
@@ -64,7 +64,7 @@ export class Person {
     this.role = identity.role;
     this.staff = isStaff(identity.role);
     this.name = identity.name;
-    this.frames = new TokenBucket(FRAME_BUDGET.burst, FRAME_BUDGET.perSecond, now);
+    this.frames = new TokenBucket(FRAME_BUDGET, now);
   }
 
   private get budgets(): Spent {
