@@ -39,7 +39,6 @@ const SEEN_REMEMBERED = 10_000;
 export class Person {
   readonly id: string;
   readonly role: Role;
-  readonly staff: boolean;
   name: string;
   /** Pages that said hello. */
   readonly pages = new Pages();
@@ -62,9 +61,12 @@ export class Person {
   constructor(identity: Identity, now: number) {
     this.id = identity.id;
     this.role = identity.role;
-    this.staff = isStaff(identity.role);
     this.name = identity.name;
     this.frames = new TokenBucket(FRAME_BUDGET, now);
+  }
+
+  get staff(): boolean {
+    return isStaff(this.role);
   }
 
   private get budgets(): Spent {
