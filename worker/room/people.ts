@@ -101,6 +101,7 @@ export class Person {
 interface Spent {
   /** Messages this person may still hand back after a reset (below zero: too many were). */
   seedLeft: number;
+  /** Seed frames this person may still send, counted before parsing. */
   seedFrames: number;
   /** Frames refused for speed since `refusedSince`. */
   refused: number;
