@@ -1,14 +1,18 @@
-/** A token bucket: `burst` at once, refilled at `perSecond`. */
+/** How fast a bucket refills: `burst` at once, `perSecond` after that. */
+export interface Rate {
+  readonly burst: number;
+  readonly perSecond: number;
+}
+
+/** A token bucket: `burst` at once, refilled at `perSecond`. Buckets alike share their rate (a room holds one per person). */
 export class TokenBucket {
   private tokens: number;
   private last: number;
-  private readonly burst: number;
-  private readonly perSecond: number;
+  private readonly rate: Rate;
 
-  constructor(burst: number, perSecond: number, now: number) {
-    this.burst = burst;
-    this.perSecond = perSecond;
-    this.tokens = burst;
+  constructor(rate: Rate, now: number) {
+    this.rate = rate;
+    this.tokens = rate.burst;
     this.last = now;
   }
 
@@ -23,11 +27,12 @@ export class TokenBucket {
   /** True when the bucket has refilled completely, so forgetting it changes nothing. */
   full(now: number): boolean {
     this.refill(now);
-    return this.tokens >= this.burst;
+    return this.tokens >= this.rate.burst;
   }
 
   private refill(now: number): void {
-    this.tokens = Math.min(this.burst, this.tokens + (Math.max(0, now - this.last) / 1000) * this.perSecond);
+    const { burst, perSecond } = this.rate;
+    this.tokens = Math.min(burst, this.tokens + (Math.max(0, now - this.last) / 1000) * perSecond);
     this.last = now;
   }
 }
@@ -35,18 +40,16 @@ export class TokenBucket {
 /** One token bucket per key (a client address), forgotten once it has refilled. */
 export class KeyedLimiter {
   private readonly buckets = new Map<string, TokenBucket>();
-  private readonly burst: number;
-  private readonly perSecond: number;
+  private readonly rate: Rate;
 
   constructor(burst: number, perSecond: number) {
-    this.burst = burst;
-    this.perSecond = perSecond;
+    this.rate = { burst, perSecond };
   }
 
   take(key: string, now: number): boolean {
     if (this.buckets.size >= 1000) for (const [k, b] of this.buckets) if (b.full(now)) this.buckets.delete(k);
     let bucket = this.buckets.get(key);
-    if (!bucket) this.buckets.set(key, (bucket = new TokenBucket(this.burst, this.perSecond, now)));
+    if (!bucket) this.buckets.set(key, (bucket = new TokenBucket(this.rate, now)));
     return bucket.take(now);
   }
 }

@@ -62,7 +62,7 @@ export class AccessCodes {
 
   constructor(deps: AccessCodesDeps) {
     this.deps = deps;
-    this.joins = new TokenBucket(JOINS_PER_MINUTE, JOINS_PER_MINUTE / 60, deps.now());
+    this.joins = new TokenBucket({ burst: JOINS_PER_MINUTE, perSecond: JOINS_PER_MINUTE / 60 }, deps.now());
   }
 
   /** The code that admits guests to `conv` now, if any. */

@@ -27,6 +27,9 @@ export function messageFrame(c: string, m: Stored): string {
   return `{"type":"msg","c":${JSON.stringify(c)},"seq":${m.seq},"n":${m.n},"cid":${JSON.stringify(m.cid)},"by":${JSON.stringify(m.by)},"name":${JSON.stringify(m.name)},"role":"${m.role}","text":${JSON.stringify(m.text)},"time":${m.time}${marks},"sig":${JSON.stringify(m.sig)}}`;
 }
 
+/** Shared by every conversation that holds no message yet; never written to (`append` replaces it). */
+const NO_MESSAGES: Stored[] = [];
+
 /**
  * One conversation, in memory only: its kind, who is in it, its messages
  * in the order they reached this room, and how far it has been erased.
@@ -42,16 +45,16 @@ export class Conversation {
   meta?: ConversationMeta;
   /** Time the conversation began: a message to everyone waiting from before it was never in it. */
   readonly since: number;
-  /** In arrival order. */
-  private log: Stored[] = [];
+  /** In arrival order. Starts as the shared empty list: a waiting patient's conversation often holds nothing. */
+  private log: Stored[] = NO_MESSAGES;
   /** Highest seq held. */
   lastSeq = 0;
   /** Everything up to here has been erased for everyone. */
   erasedUpto = 0;
   /** Per person: everything up to here was erased for them only (a colleague still had it open). */
   floors?: Map<string, number>;
-  /** Per sender: the client ids already applied, and their seq (ids only, never text). */
-  private readonly applied = new Map<string, Map<string, number>>();
+  /** Per sender: the client ids already applied, and their seq (ids only, never text). Made on the first message. */
+  private applied?: Map<string, Map<string, number>>;
   /** Sessions: who takes part, who left and who was removed. */
   roster?: Roster;
   /** Sessions: the access code that admits guests now, if any. */
@@ -94,16 +97,18 @@ export class Conversation {
 
   /** The seq of the message this sender already sent with `cid`, if any. */
   appliedSeq(by: string, cid: string): number | undefined {
-    return this.applied.get(by)?.get(cid);
+    return this.applied?.get(by)?.get(cid);
   }
 
   append(m: Stored): void {
-    this.log.push(m);
+    if (this.log === NO_MESSAGES) this.log = [m];
+    else this.log.push(m);
     if (m.seq > this.lastSeq) this.lastSeq = m.seq;
     if (m.all) return;
-    const sent = this.applied.get(m.by);
+    const applied = (this.applied ??= new Map());
+    const sent = applied.get(m.by);
     if (sent) sent.set(m.cid, m.seq);
-    else this.applied.set(m.by, new Map([[m.cid, m.seq]]));
+    else applied.set(m.by, new Map([[m.cid, m.seq]]));
   }
 
   /** Whether a handed-back message is new here: not erased, not here by seq or by sender and client id. */

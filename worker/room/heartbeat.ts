@@ -26,8 +26,8 @@ export interface HeartbeatOptions {
  */
 export class Heartbeat {
   private readonly sockets = new Set<Socket>();
-  /** Sockets still to say hello, oldest first. */
-  private readonly greeting = new Set<Socket>();
+  /** Sockets still to say hello, oldest first, and when each opened (kept here: once greeted, a socket has no use for it). */
+  private readonly greeting = new Map<Socket, number>();
   private cursor: Iterator<Socket> = this.sockets.values();
   /** Visits owed but not yet made, in socket-milliseconds (a visit is one interval's worth): a small room owes less than one visit per turn. */
   private owed = 0;
@@ -50,7 +50,7 @@ export class Heartbeat {
 
   add(socket: Socket): void {
     this.sockets.add(socket);
-    this.greeting.add(socket);
+    this.greeting.set(socket, this.opts.clock.now());
     this.wake();
   }
 
@@ -85,8 +85,8 @@ export class Heartbeat {
 
   private closeUngreeted(now: number): void {
     let n = 0;
-    for (const socket of this.greeting) {
-      if (n++ >= MAX_PER_TURN || now - socket.openedAt < HEARTBEAT.helloMs) break;
+    for (const [socket, openedAt] of this.greeting) {
+      if (n++ >= MAX_PER_TURN || now - openedAt < HEARTBEAT.helloMs) break;
       this.greeting.delete(socket);
       socket.drop(CLOSE.policy, "no hello");
     }

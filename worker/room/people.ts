@@ -1,5 +1,6 @@
 import { isStaff, type Role } from "../../protocol/wire";
-import { TokenBucket } from "../rate-limit";
+import { TokenBucket, type Rate } from "../rate-limit";
+import { Pages } from "./pages";
 import type { Socket } from "./socket";
 
 /** Who is on a socket, as the worker verified it from a signed token. */
@@ -21,7 +22,7 @@ export interface ConversationPrefs {
 }
 
 /** Frames one person may send at once, and per second after that, over all their pages. */
-export const FRAME_BUDGET = { burst: 30, perSecond: 10 };
+export const FRAME_BUDGET: Rate = { burst: 30, perSecond: 10 };
 /**
  * Messages one person may hand back after a reset. Staff pages hold every
  * patient's conversation, so theirs is large; a patient holds one.
@@ -38,23 +39,18 @@ const SEEN_REMEMBERED = 10_000;
 export class Person {
   readonly id: string;
   readonly role: Role;
-  readonly staff: boolean;
   name: string;
   /** Pages that said hello. */
-  readonly pages = new Set<Socket>();
+  readonly pages = new Pages();
   /** Open sockets, said hello or not: capped per person. */
   sockets = 0;
   readonly frames: TokenBucket;
-  seedLeft: number;
-  private seedFrames: number;
-  private refused = 0;
-  private refusedSince = 0;
+  /** Seeds handed back and frames refused: made the first time either happens, which most people never see. */
+  private spent?: Spent;
   /** Staff: every message numbered up to here was shown to this person's pages. */
   seenUpto = 0;
   /** Staff: every page says it is hidden or idle. */
   away = false;
-  /** When the grace period of a person with no page ends (0: has a page). */
-  leaveAt = 0;
   /** Staff: their own settings per staff conversation (mute, archive). */
   prefs?: Map<string, ConversationPrefs>;
   /** Guests: the seq at which they joined, for their first page (they see the session from there on). */
@@ -65,25 +61,51 @@ export class Person {
   constructor(identity: Identity, now: number) {
     this.id = identity.id;
     this.role = identity.role;
-    this.staff = isStaff(identity.role);
     this.name = identity.name;
-    this.frames = new TokenBucket(FRAME_BUDGET.burst, FRAME_BUDGET.perSecond, now);
-    this.seedLeft = this.staff ? SEED_BUDGET.staff : SEED_BUDGET.other;
-    this.seedFrames = this.staff ? SEED_FRAMES.staff : SEED_FRAMES.other;
+    this.frames = new TokenBucket(FRAME_BUDGET, now);
+  }
+
+  get staff(): boolean {
+    return isStaff(this.role);
+  }
+
+  private get budgets(): Spent {
+    return (this.spent ??= {
+      seedLeft: this.staff ? SEED_BUDGET.staff : SEED_BUDGET.other,
+      seedFrames: this.staff ? SEED_FRAMES.staff : SEED_FRAMES.other,
+      refused: 0,
+      refusedSince: 0,
+    });
   }
 
   takeSeedFrame(): boolean {
-    return this.seedFrames-- > 0;
+    return this.budgets.seedFrames-- > 0;
+  }
+
+  /** Counts `count` messages handed back; false once this person has handed back more than their budget. */
+  takeSeeds(count: number): boolean {
+    return (this.budgets.seedLeft -= count) >= 0;
   }
 
   /** Counts a refused frame; true once this person has been refused too often lately (a flood). */
   flooding(now: number): boolean {
-    if (now - this.refusedSince > FLOOD.windowMs) {
-      this.refused = 0;
-      this.refusedSince = now;
+    const spent = this.budgets;
+    if (now - spent.refusedSince > FLOOD.windowMs) {
+      spent.refused = 0;
+      spent.refusedSince = now;
     }
-    return ++this.refused > FLOOD.refused;
+    return ++spent.refused > FLOOD.refused;
   }
+}
+
+interface Spent {
+  /** Messages this person may still hand back after a reset (below zero: too many were). */
+  seedLeft: number;
+  /** Seed frames this person may still send, counted before parsing. */
+  seedFrames: number;
+  /** Frames refused for speed since `refusedSince`. */
+  refused: number;
+  refusedSince: number;
 }
 
 /**
@@ -95,8 +117,12 @@ export class Person {
 export class People {
   private readonly byId = new Map<string, Person>();
   private readonly staffIds = new Set<string>();
-  /** People with no page, oldest deadline first (grace is the same for everyone, so this is in deadline order). */
-  private readonly leaving = new Set<Person>();
+  /**
+   * People with no page, and when their grace period ends: oldest deadline
+   * first (grace is the same for everyone, so this is in deadline order).
+   * Kept here rather than on each person: most people have a page.
+   */
+  private readonly leaving = new Map<Person, number>();
   /**
    * Staff who left: what their pages had been shown. Their next fresh page
    * still erases it (the erase rules), however long they were away; a
@@ -141,7 +167,6 @@ export class People {
   /** A page said hello: the person is here, whatever grace period ran. */
   arrived(person: Person, page: Socket): void {
     person.pages.add(page);
-    person.leaveAt = 0;
     this.leaving.delete(person);
   }
 
@@ -154,9 +179,13 @@ export class People {
 
   /** Someone admitted before they connect gets the grace period to do so. */
   startGrace(person: Person, now: number, graceMs: number): void {
-    person.leaveAt = now + graceMs;
     this.leaving.delete(person);
-    this.leaving.add(person);
+    this.leaving.set(person, now + graceMs);
+  }
+
+  /** When the grace period of a person with no page ends (0: has a page, or is not in the room). */
+  leaveAt(person: Person): number {
+    return this.leaving.get(person) ?? 0;
   }
 
   /** How many people are in their grace period. */
@@ -167,8 +196,8 @@ export class People {
   /** People whose grace period has ended, at most `max` of them, removed from the room. */
   expire(now: number, max: number): Person[] {
     const gone: Person[] = [];
-    for (const person of this.leaving) {
-      if (gone.length >= max || person.leaveAt > now) break;
+    for (const [person, leaveAt] of this.leaving) {
+      if (gone.length >= max || leaveAt > now) break;
       this.leaving.delete(person);
       gone.push(person);
       this.remove(person.id);

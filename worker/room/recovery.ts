@@ -201,8 +201,7 @@ export class Recovery {
       if (conv.erasedUpto > before) announceErase(ctx, conv);
     }
     if (person.staff && seed.floor !== undefined) conv.eraseFor(person.id, Math.min(seed.floor, ctx.seq.base));
-    person.seedLeft -= seed.messages.length + (seed.deleted?.length ?? 0);
-    if (person.seedLeft < 0) return socket.error("rate_limited", "Too much was handed back at once.", { c: conv.id });
+    if (!person.takeSeeds(seed.messages.length + (seed.deleted?.length ?? 0))) return socket.error("rate_limited", "Too much was handed back at once.", { c: conv.id });
     let refused = 0;
     if (person.staff && seed.roster && !restoreRoster(ctx, conv, seed.roster)) refused++;
     if (person.role === "host" && seed.code) ctx.codes.restore(conv, seed.code);

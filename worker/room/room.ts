@@ -192,12 +192,23 @@ export class Room implements SocketHost {
   /** A socket whose identity the worker verified. */
   connect(peer: Peer, identity: Identity): Socket {
     const person = this.people.ensure(identity, this.now());
-    const socket = new Socket(this, peer, identity, person);
+    const socket = new Socket(this, peer, this.kept(identity, person), person);
     person.sockets++;
     this.heartbeat.add(socket);
     // Pages are counted when they say hello; until then, sockets that have not.
     if (person.sockets - person.pages.size > LIMITS.pagesPerPerson) socket.drop(CLOSE.tooManyPages, "too many pages");
     return socket;
+  }
+
+  /**
+   * The identity as its socket keeps it. The worker's copy came over native
+   * RPC with strings of its own; where they say what the room already holds
+   * (the person's id and name, the conversation's id), the room's serve, so
+   * each is kept once.
+   */
+  private kept(identity: Identity, person: Person): Identity {
+    const c = identity.c === undefined ? undefined : (this.conversations.get(identity.c)?.id ?? identity.c);
+    return { ...identity, id: person.id, name: identity.name === person.name ? person.name : identity.name, ...(c === undefined ? {} : { c }) };
   }
 
   /** A recipient's download of file `id` (started with `link`, used once): a stream fed chunk by chunk from the sender's page, or why not. */
@@ -242,7 +253,7 @@ export class Room implements SocketHost {
     person.sockets--;
     if (!socket.ready) {
       // Never said hello: if it was all this person had, they still get their grace period.
-      if (person.pages.size === 0 && person.leaveAt === 0 && this.people.get(person.id) === person) this.people.startGrace(person, this.now(), this.graceMs);
+      if (person.pages.size === 0 && this.people.leaveAt(person) === 0 && this.people.get(person.id) === person) this.people.startGrace(person, this.now(), this.graceMs);
       return;
     }
     if (socket.view) setView(this.ctx, socket, null);

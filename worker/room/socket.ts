@@ -42,7 +42,6 @@ export class Socket {
   /** Said hello and was welcomed. */
   ready = false;
   private open = true;
-  readonly openedAt: number;
   /** When the socket last sent anything; the room closes it when silent too long. */
   lastHeard: number;
   /** This page load's id, once it said hello. */
@@ -61,7 +60,7 @@ export class Socket {
     this.peer = peer;
     this.identity = identity;
     this.person = person;
-    this.openedAt = this.lastHeard = host.now();
+    this.lastHeard = host.now();
   }
 
   get isOpen(): boolean {

@@ -25,7 +25,9 @@ export function admit(ctx: RoomContext, who: Admission, fresh = false): { ok: tr
   if (present) return { ok: true, conv: ctx.conversations.get(present.c)! };
   const reason = ctx.queue.refusal(who);
   if (reason) return { ok: false, reason };
-  const entry: QueueEntry = { c: who.c, id: who.id, name: who.name, checkedInAt: who.checkedInAt, status: "waiting", ...(who.session ? { session: who.session } : {}) };
+  // Built without a spread: a literal with one keeps room for a property more, in every entry.
+  const entry: QueueEntry = { c: who.c, id: who.id, name: who.name, checkedInAt: who.checkedInAt, status: "waiting" };
+  if (who.session) entry.session = who.session;
   ctx.queue.add(entry);
   const conv = ctx.conversations.create(who.c, who.session ? "session" : "waiting", who.checkedInAt);
   conv.patient = entry;

@@ -30,7 +30,7 @@ export class Allowance {
   private entries: { at: number; bytes: number }[] = [];
 
   constructor(now: number, budget = BYTE_BUDGET) {
-    this.budget = new TokenBucket(budget.burst, budget.perSecond, now);
+    this.budget = new TokenBucket(budget, now);
   }
 
   /** Bytes sent or set aside in the last 24 hours. */
