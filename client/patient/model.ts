@@ -2,7 +2,7 @@ import { batch, computed, signal } from "@preact/signals-core";
 import { displayNameProblem } from "../../protocol/name-rules";
 import { CLOSE } from "../../protocol/constants";
 import type { ChatMessage } from "../../protocol/wire";
-import { lazyFileSharing } from "../files/loader";
+import { fileCode, lazyFileSharing, loadFileCode } from "../files/loader";
 import { connect, type Connection } from "../lib/connection";
 import { api } from "../lib/http";
 import { syncClock } from "../lib/time";
@@ -43,7 +43,7 @@ export function createPatientModel(room: string) {
   const current = signal<PatientClient>(client);
 
   function newClient(): PatientClient {
-    const c = new PatientClient((msg) => conn?.send(msg) ?? false, onEvent);
+    const c = new PatientClient((msg) => conn?.send(msg) ?? false, onEvent, { loaded: () => fileCode.value?.RoomFiles, load: loadFileCode });
     c.onUpload = sharing.upload;
     return c;
   }

@@ -2,7 +2,6 @@ import { batch, signal } from "@preact/signals-core";
 import { PROTOCOL_VERSION, TYPING } from "../../protocol/constants";
 import type { FileServerMessage } from "../../protocol/files";
 import type { ClientMessage, ClientMessageOf, Member, ServerMessage, ServerMessageOf } from "../../protocol/wire";
-import { fileCode, loadFileCode } from "../files/loader";
 import { newClientId } from "../lib/ids";
 import { Conversation } from "../room/conversation";
 import type { RoomFiles, SharedFile } from "../room/files";
@@ -13,6 +12,13 @@ export type PatientEvent =
   | { type: "welcome"; reset: boolean; now: number }
   | { type: "erased" | "session_started" | "session_ended" | "downloaded" }
   | { type: "notice"; text: string };
+
+/** The file side's code, which the page loads with the rest of its file code. */
+export interface FileCode {
+  /** The code, if it has loaded. */
+  loaded(): typeof RoomFiles | undefined;
+  load(): Promise<unknown>;
+}
 
 /**
  * The patient's (or a session guest's) side of a room: their one
@@ -42,15 +48,18 @@ export class PatientClient {
   private typedAt = -Infinity;
   private readonly out: (msg: ClientMessage) => boolean;
   private readonly listener: (event: PatientEvent) => void;
+  private readonly fileCode?: FileCode;
 
-  constructor(send: (msg: ClientMessage) => boolean, listener: (event: PatientEvent) => void = () => {}) {
+  constructor(send: (msg: ClientMessage) => boolean, listener: (event: PatientEvent) => void = () => {}, fileCode?: FileCode) {
     this.out = send;
     this.listener = listener;
+    this.fileCode = fileCode;
   }
 
   /** The file side, once the file code has loaded (file sharing only runs after that). */
   get files(): RoomFiles {
-    return (this.roomFiles ??= new fileCode.value!.RoomFiles({
+    const Files = this.fileCode!.loaded()!;
+    return (this.roomFiles ??= new Files({
       get: (c) => this.get(c),
       conversations: () => (this.mine.value ? [this.mine.value] : []),
       self: () => this.self.value,
@@ -174,10 +183,11 @@ export class PatientClient {
 
   /** File frames go to the file side; before its code has loaded they wait for it, in order. */
   private fileFrame(msg: FileServerMessage): void {
-    if (fileCode.value) return this.deliverFiles(msg);
+    if (!this.fileCode) return;
+    if (this.fileCode.loaded()) return this.deliverFiles(msg);
     if (this.waitingFiles) return void this.waitingFiles.push(msg);
     this.waitingFiles = [msg];
-    void loadFileCode().then(
+    void this.fileCode.load().then(
       () => batch(() => this.waitingFiles?.splice(0).forEach((frame) => this.deliverFiles(frame))),
       () => (this.waitingFiles = undefined),
     );
