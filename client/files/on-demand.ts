@@ -4,3 +4,4 @@
  */
 export { FileLine } from "../ui/FileLine";
 export { createFileSharing } from "./sharing";
+export { RoomFiles } from "../room/files";

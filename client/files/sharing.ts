@@ -1,8 +1,7 @@
 import { FILES, UPLOAD_CLOSE, cleanFileName, formatBytes, type UploadRequest } from "../../protocol/files";
 import { newClientId } from "../lib/ids";
 import type { Conversation } from "../room/conversation";
-import type { SharedFile } from "../room/files";
-import type { RoomClient } from "../room/room-client";
+import type { RoomFiles, SharedFile } from "../room/files";
 
 /** What a chat log's file lines can do. */
 export interface FileActions {
@@ -15,7 +14,7 @@ export interface FileSharingOptions {
   /** Staff pages name their sign-in on every request (`?as=staff`). */
   asStaff: boolean;
   /** The page's room client now (the patient's page starts a new one when it checks in again). */
-  client(): RoomClient;
+  client(): { files: RoomFiles };
 }
 
 /** Pieces the page reads a file in, to hash it without holding it whole. */

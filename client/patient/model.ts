@@ -2,13 +2,13 @@ import { batch, computed, signal } from "@preact/signals-core";
 import { displayNameProblem } from "../../protocol/name-rules";
 import { CLOSE } from "../../protocol/constants";
 import type { ChatMessage } from "../../protocol/wire";
-import { lazyFileSharing } from "../files/loader";
+import { fileCode, lazyFileSharing, loadFileCode } from "../files/loader";
 import { connect, type Connection } from "../lib/connection";
 import { api } from "../lib/http";
 import { syncClock } from "../lib/time";
+import { PatientClient, type PatientEvent } from "./patient-client";
 import type { Conversation } from "../room/conversation";
 import { linesOf } from "../room/log-lines";
-import { RoomClient, type RoomEvent } from "../room/room-client";
 import type { LogLine } from "../ui/ChatLog";
 import type { ConfirmRequest } from "../ui/ConfirmDialog";
 
@@ -40,12 +40,11 @@ export function createPatientModel(room: string) {
   let conn: Connection | null = null;
   const sharing = lazyFileSharing({ room, asStaff: false, client: () => client });
   let client = newClient();
-  const current = signal<RoomClient>(client);
+  const current = signal<PatientClient>(client);
 
-  function newClient(): RoomClient {
-    const c = new RoomClient({ send: (msg) => conn?.send(msg) ?? false });
-    c.on(onEvent);
-    c.files.onUpload = sharing.upload;
+  function newClient(): PatientClient {
+    const c = new PatientClient((msg) => conn?.send(msg) ?? false, onEvent, { loaded: () => fileCode.value?.RoomFiles, load: loadFileCode });
+    c.onUpload = sharing.upload;
     return c;
   }
 
@@ -90,7 +89,7 @@ export function createPatientModel(room: string) {
     if (next !== "removed") void api(`/api/rooms/${room}/me`, { method: "DELETE" });
   }
 
-  function onEvent(event: RoomEvent): void {
+  function onEvent(event: PatientEvent): void {
     switch (event.type) {
       case "welcome":
         return syncClock(event.now);
@@ -104,8 +103,6 @@ export function createPatientModel(room: string) {
         return notice("The provider saved a copy of this chat.");
       case "notice":
         return notice(event.text);
-      default:
-        return;
     }
   }
 

@@ -1,5 +1,6 @@
 import { LIMITS } from "../../protocol/constants";
-import type { ChatMessage, Seed, Tombstone } from "../../protocol/wire";
+import { PROTOCOL_VERSION } from "../../protocol/constants";
+import type { ChatMessage, ClientMessageOf, Seed, Tombstone } from "../../protocol/wire";
 
 /**
  * A page's copy of a conversation. The browsers are the replicas: after a
@@ -109,5 +110,11 @@ export class Epoch {
   forget(): void {
     this.current = undefined;
     this.handingBack = false;
+  }
+
+  /** What a page says on (re)connecting: fresh before its first welcome (no `pass` yet), resuming after from arrival number `n`. */
+  hello(page: string, pass: string | undefined, n: number): ClientMessageOf<"hello"> {
+    const resume = pass && this.current ? { resume: { pass, epoch: this.current, n } } : {};
+    return { type: "hello", v: PROTOCOL_VERSION, page, ...resume };
   }
 }

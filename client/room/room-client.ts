@@ -1,5 +1,5 @@
 import { batch, signal } from "@preact/signals-core";
-import { PROTOCOL_VERSION, TYPING } from "../../protocol/constants";
+import { TYPING } from "../../protocol/constants";
 import type { ChatMessage, ClientMessage, ClientMessageOf, ConversationMeta, Member, QueueEntry, Seed, ServerMessage, SessionInfo, ServerMessageOf, StaffEntry } from "../../protocol/wire";
 import { newClientId } from "../lib/ids";
 import { Conversation, fromQueue } from "./conversation";
@@ -100,8 +100,7 @@ export class RoomClient {
 
   /** What to say on (re)connecting: fresh before the first welcome, resuming after. */
   hello(): ClientMessageOf<"hello"> {
-    const resume = this.pass && this.epoch.current ? { resume: { pass: this.pass, epoch: this.epoch.current, n: this.lastN } } : {};
-    return { type: "hello", v: PROTOCOL_VERSION, page: this.page, ...resume };
+    return this.epoch.hello(this.page, this.pass, this.lastN);
   }
 
   receive(msg: ServerMessage): void {

@@ -6,15 +6,33 @@
  * adds is here too: pings are answered as text, and nothing is sent before
  * the welcome.
  */
+import { PatientClient, type PatientEvent } from "../../client/patient/patient-client";
+import type { Conversation } from "../../client/room/conversation";
 import { RoomClient, type RoomEvent } from "../../client/room/room-client";
-import { PING_FRAME, PONG_FRAME, type ServerMessage } from "../../protocol/wire";
+import { PING_FRAME, PONG_FRAME, type ClientMessage, type ClientMessageOf, type ServerMessage } from "../../protocol/wire";
 import type { Identity, Room } from "../../worker/room/room";
 import { Client } from "./fakes";
 
-export class LivePage {
-  readonly client: RoomClient;
+/** What a page's room client offers the network and the tests. */
+interface PageClient {
+  hello(): ClientMessageOf<"hello">;
+  receive(msg: ServerMessage): void;
+  own(c: string): Conversation;
+  get(c: string): Conversation | undefined;
+}
+
+type MakeClient<C, E> = (send: (msg: ClientMessage) => boolean, listener: (event: E) => void) => C;
+
+const roomClient: MakeClient<RoomClient, RoomEvent> = (send, listener) => {
+  const client = new RoomClient({ send });
+  client.on(listener);
+  return client;
+};
+
+export class LivePage<C extends PageClient = RoomClient, E = RoomEvent> {
+  readonly client: C;
   readonly identity: Identity;
-  readonly events: RoomEvent[] = [];
+  readonly events: E[] = [];
   /** The socket now open, if any. */
   socket?: Client;
   private readonly room: () => Room;
@@ -22,17 +40,17 @@ export class LivePage {
   private welcomed = false;
 
   /** `room` is asked on each connect: after a reset, it is the new instance. */
-  constructor(room: () => Room, identity: Identity) {
+  constructor(room: () => Room, identity: Identity, makeClient: MakeClient<C, E> = roomClient as unknown as MakeClient<C, E>) {
     this.room = room;
     this.identity = identity;
-    this.client = new RoomClient({
-      send: (msg) => {
+    this.client = makeClient(
+      (msg) => {
         if (!this.socket || !this.welcomed || this.socket.peer.closedWith) return false;
         this.socket.send(msg);
         return true;
       },
-    });
-    this.client.on((event) => this.events.push(event));
+      (event) => this.events.push(event),
+    );
     // The patient's page knows its conversation from check-in, before any welcome.
     if (identity.c) this.client.own(identity.c);
   }
@@ -77,8 +95,13 @@ export class LivePage {
   }
 }
 
+/** A patient's or guest's page, running the patient's own client (client/patient/patient-client.ts). */
+export function patientPage(room: () => Room, identity: Identity): LivePage<PatientClient, PatientEvent> {
+  return new LivePage(room, identity, (send, listener) => new PatientClient(send, listener));
+}
+
 /** Flushes pages until none has anything left to deliver. */
-export function flushAll(...pages: LivePage[]): void {
+export function flushAll(...pages: LivePage<PageClient, unknown>[]): void {
   for (let i = 0; i < 20; i++) {
     const before = pages.map((p) => p.socket?.peer.raw.length ?? 0);
     for (const page of pages) page.flush();

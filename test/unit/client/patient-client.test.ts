@@ -1,0 +1,175 @@
+import { describe, expect, it } from "vitest";
+import { PatientClient } from "../../../client/patient/patient-client";
+import type { ClientMessage } from "../../../protocol/wire";
+import { setup } from "../../support/fakes";
+import { flushAll, LivePage, patientPage } from "../../support/page";
+
+// The patient's page runs its own room client, for its one conversation.
+// Here it talks to the real room, with a staff page running the dashboard's.
+
+/** A host page and Ana's page, both connected. */
+function connected() {
+  const t = setup();
+  const staff = new LivePage(() => t.room, t.staffIdentity("Dr. Rivera")).connect();
+  const ana = patientPage(() => t.room, t.checkIn("Ana Lima")).connect();
+  flushAll(staff, ana);
+  return { t, staff, ana, c: ana.identity.c! };
+}
+
+describe("the patient's page", () => {
+  it("a message is pending until the room echoes it, then in both copies once", () => {
+    const { staff, ana, c } = connected();
+
+    ana.client.write(c, "Hello");
+    expect(ana.client.get(c)?.pending.value.map((p) => p.text)).toEqual(["Hello"]);
+    flushAll(staff, ana);
+
+    expect(ana.client.get(c)?.pending.value).toEqual([]);
+    expect(ana.texts(c)).toEqual(["Hello"]);
+    expect(staff.texts(c)).toEqual(["Hello"]);
+  });
+
+  it("what is written before the first welcome goes out once the page is welcomed", () => {
+    const t = setup();
+    const staff = new LivePage(() => t.room, t.staffIdentity("Dr. Rivera")).connect();
+    const ana = patientPage(() => t.room, t.checkIn("Ana Lima"));
+    const c = ana.identity.c!;
+
+    ana.client.write(c, "Written while the page loads");
+    ana.connect();
+    flushAll(staff, ana);
+
+    expect(staff.texts(c)).toEqual(["Written while the page loads"]);
+    expect(ana.client.busy).toBe(false);
+  });
+
+  it("a message whose echo was lost is sent again on reconnect and kept once", () => {
+    const { staff, ana, c } = connected();
+    ana.client.write(c, "Did this arrive?");
+    ana.drop();
+
+    ana.connect();
+    flushAll(staff, ana);
+
+    expect(ana.texts(c)).toEqual(["Did this arrive?"]);
+    expect(staff.texts(c)).toEqual(["Did this arrive?"]);
+  });
+
+  it("gets what it missed during a blip once, in order", () => {
+    const { staff, ana, c } = connected();
+    ana.drop();
+    staff.client.write(c, "One");
+    staff.client.write(c, "Two");
+    flushAll(staff);
+
+    ana.connect();
+    flushAll(staff, ana);
+
+    expect(ana.texts(c)).toEqual(["One", "Two"]);
+  });
+
+  it("knows whether staff is online", () => {
+    const t = setup();
+    const ana = patientPage(() => t.room, t.checkIn("Ana Lima")).connect();
+    expect(ana.client.staffOnline.value).toBe(false);
+
+    const staff = new LivePage(() => t.room, t.staffIdentity("Dr. Rivera")).connect();
+    flushAll(staff, ana);
+
+    expect(ana.client.staffOnline.value).toBe(true);
+  });
+
+  it("erases its copy when the provider closes the chat, and says so once", () => {
+    const { staff, ana, c } = connected();
+    ana.client.write(c, "Hello");
+    flushAll(staff, ana);
+
+    staff.client.close(c);
+    flushAll(staff, ana);
+
+    expect(ana.texts(c)).toEqual([]);
+    expect(ana.events.filter((e) => e.type === "erased")).toHaveLength(1);
+  });
+
+  it("learns that a session started, and when it ends its messages are gone", () => {
+    const { staff, ana, c } = connected();
+    staff.client.send({ type: "start_session", c });
+    flushAll(staff, ana);
+    expect(ana.client.get(c)?.session.value).not.toBeNull();
+    expect(ana.events.filter((e) => e.type === "session_started")).toHaveLength(1);
+    ana.client.write(c, "In the session");
+    flushAll(staff, ana);
+
+    staff.client.send({ type: "end_session", c });
+    flushAll(staff, ana);
+
+    expect(ana.texts(c)).toEqual([]);
+    expect(ana.events.some((e) => e.type === "session_ended")).toBe(true);
+  });
+
+  it("shows who is typing until they write", () => {
+    const { staff, ana, c } = connected();
+    staff.client.typing(c);
+    flushAll(staff, ana);
+    expect(ana.client.get(c)?.typing.value.map((t) => t.name)).toEqual(["Dr. Rivera"]);
+
+    staff.client.write(c, "Hi Ana");
+    flushAll(staff, ana);
+
+    expect(ana.client.get(c)?.typing.value).toEqual([]);
+  });
+
+  it("says it is typing at most once every few seconds", () => {
+    const sent: ClientMessage[] = [];
+    const client = new PatientClient((msg) => sent.push(msg) > 0);
+    client.own("c1");
+
+    client.typing("c1");
+    client.typing("c1");
+    client.write("c1", "Done");
+    client.typing("c1");
+
+    expect(sent.map((f) => f.type)).toEqual(["typing", "send", "typing"]);
+  });
+
+  it("a message it deletes goes from both copies", () => {
+    const { staff, ana, c } = connected();
+    ana.client.write(c, "Oops");
+    flushAll(staff, ana);
+    const seq = ana.client.get(c)!.messages.value[0].seq;
+
+    ana.client.send({ type: "delete", c, seq });
+    flushAll(staff, ana);
+
+    expect(ana.texts(c)).toEqual([]);
+    expect(staff.texts(c)).toEqual([]);
+  });
+
+  it("after a reset it hands back its copy, is busy until the room has it, and both copies are whole again", () => {
+    const { t, staff, ana, c } = connected();
+    ana.client.write(c, "Before the reset");
+    flushAll(staff, ana);
+    staff.drop();
+    ana.client.write(c, "Only Ana's page has this");
+    flushAll(ana);
+    t.reset();
+    ana.drop();
+
+    ana.connect();
+    expect(ana.client.busy).toBe(false);
+    staff.connect();
+    flushAll(staff, ana);
+
+    expect(ana.texts(c)).toEqual(["Before the reset", "Only Ana's page has this"]);
+    expect(staff.texts(c)).toEqual(["Before the reset", "Only Ana's page has this"]);
+  });
+
+  it("a refused frame becomes a notice for the page", () => {
+    const { ana, c } = connected();
+
+    ana.client.send({ type: "start_session", c });
+    flushAll(ana);
+
+    expect(ana.events.some((e) => e.type === "notice")).toBe(true);
+  });
+});
