@@ -181,8 +181,11 @@ it(
     expect(rateLimited).toBeLessThan(tally.sent * 0.05);
     const refused = ["bad_frame", "bad_text", "forbidden", "not_found", "recipient_left", "hello_required"].reduce((sum, code) => sum + (outcomes[code] ?? 0), 0);
     expect(refused).toBeGreaterThan(tally.sent / 2);
-    for (const outcome of ["bad_frame", "bad_text", "forbidden", "not_found", "recipient_left", "hello_required", "welcome", "pong", "msg", "close 1009", "close 4001"]) {
-      expect(outcomes[outcome], outcome).toBeGreaterThan(0);
+    // A valid message to the sender's own conversation is not among them: a
+    // random frame is rarely one (some seeds make none), and every socket's
+    // closing marker is one, whose echo each socket waited for.
+    for (const outcome of ["bad_frame", "bad_text", "forbidden", "not_found", "recipient_left", "hello_required", "welcome", "pong", "close 1009", "close 4001"]) {
+      expect(outcomes[outcome] ?? 0, `${outcome} in ${JSON.stringify(outcomes)}`).toBeGreaterThan(0);
     }
     expect(Object.keys(outcomes).filter((o) => o.startsWith("close ") && !["close 1009", "close 4001", "close 4002"].includes(o))).toEqual([]);
 
