@@ -86,7 +86,6 @@ export const GOALS = {
   relayP50VsBare: 1.1,
   fanOutVsBare: 1.2,
   patientsPerRoom: 9500,
-  bytesPerIdlePatient: 16_000,
   roomHeapPerPatientBytes: 1500,
   patientPageJsBytes: 12_000,
   providerPageJsBytes: 30_000,

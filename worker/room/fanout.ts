@@ -68,17 +68,20 @@ export class Fanout {
 
   /**
    * A message to every page in its conversation that may see it: a page
-   * never gets anything at or below its own floor or its person's.
+   * never gets anything at or below its own floor or its person's. The
+   * people it is for get it before the writer's own pages get their echo.
    */
   message(conv: Conversation, m: Stored, except?: Socket, only?: (page: Socket) => boolean): void {
     const send: MessageSend = { conv, m, except, only, frame: undefined };
+    const writer = this.people.get(m.by);
     // Plain loops rather than `pages()`: this runs for every message.
     if (conv.staffOnly) {
-      for (const id of conv.memberIds()) this.messageTo(this.people.get(id)?.pages, send);
-      return;
+      for (const id of conv.memberIds()) if (id !== m.by) this.messageTo(this.people.get(id)?.pages, send);
+    } else {
+      for (const id of conv.outsiders()) if (id !== m.by) this.messageTo(this.people.get(id)?.pages, send);
+      for (const person of this.people.staff()) if (person !== writer) this.messageTo(person.pages, send);
     }
-    for (const id of conv.outsiders()) this.messageTo(this.people.get(id)?.pages, send);
-    for (const person of this.people.staff()) this.messageTo(person.pages, send);
+    if (writer && conv.includes(writer.id, writer.staff)) this.messageTo(writer.pages, send);
   }
 
   private messageTo(pages: Iterable<Socket> | undefined, send: MessageSend): void {

@@ -31,6 +31,28 @@ describe("chat between a patient and staff", () => {
     expect(ana.of("msg")).toEqual([expected]);
   });
 
+  it("a message reaches the people it is for before the writer's own pages get their echo, both ways", () => {
+    const t = setup();
+    const provider = t.provider("Dr. Rivera");
+    const desk = t.staff("Sam Front", "staff");
+    const ana = t.patient("Ana Lima");
+    const order: string[] = [];
+    for (const [who, client] of [["provider", provider], ["desk", desk], ["ana", ana]] as const) {
+      const send = client.peer.send.bind(client.peer);
+      client.peer.send = (data) => {
+        if (data.startsWith('{"type":"msg"')) order.push(who);
+        send(data);
+      };
+    }
+
+    ana.send({ type: "send", c: ana.c, cid: "a1", text: "I'm here." });
+    expect(order).toEqual(["provider", "desk", "ana"]);
+
+    order.length = 0;
+    provider.send({ type: "send", c: ana.c, cid: "p1", text: "Coming." });
+    expect(order).toEqual(["ana", "desk", "provider"]);
+  });
+
   it("a staff reply reaches the patient under the writer's own name and role", () => {
     const t = setup();
     const provider = t.provider("Dr. Rivera");
