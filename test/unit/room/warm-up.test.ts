@@ -5,7 +5,7 @@ import { warmUp } from "../../../worker/room/warm-up";
 // patients write, so their messages do not wait while the engine compiles it.
 
 describe("warming up a new room", () => {
-  it("passes hundreds of signed messages each way through a room of its own, none refused", () => {
+  it("passes a hundred signed messages each way through a room of its own, none refused", () => {
     const frames: { type: string; code?: string }[] = [];
     let signed = 0;
 
@@ -19,7 +19,7 @@ describe("warming up a new room", () => {
 
     expect(frames.filter((f) => f.type === "error")).toEqual([]);
     // Each message reaches the patient's page and the staff page.
-    expect(frames.filter((f) => f.type === "msg").length).toBeGreaterThanOrEqual(2 * 500);
-    expect(signed).toBeGreaterThanOrEqual(500);
+    expect(frames.filter((f) => f.type === "msg").length).toBeGreaterThanOrEqual(2 * 200);
+    expect(signed).toBeGreaterThanOrEqual(200);
   });
 });
