@@ -156,6 +156,12 @@ export class RoomDO extends DurableObject<Env> {
   }
 }
 
+/**
+ * Files are hashed by the runtime's native SHA-256: bulk bytes, where it is
+ * fast. Messages are signed in plain JavaScript (`Hmac`) instead: for a few
+ * hundred bytes, a call through the Node compatibility layer costs more
+ * than the hashing (here about 150 µs a signature against 20 µs compiled).
+ */
 function nativeSha256(): Hasher {
   const hash = createHash("sha256");
   return { update: (bytes) => void hash.update(bytes), digest: () => hash.digest("hex") };
