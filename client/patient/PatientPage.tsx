@@ -1,4 +1,3 @@
-import { useState } from "preact/hooks";
 import { dropFiles } from "../files/drop";
 import { ChatLog } from "../ui/ChatLog";
 import { Composer } from "../ui/Composer";
@@ -52,7 +51,6 @@ export function PatientPage({ model }: { model: PatientModel }) {
 }
 
 function CheckIn({ model }: { model: PatientModel }) {
-  const [name, setName] = useState("");
   const error = model.checkInError.value;
   return (
     <form
@@ -60,7 +58,8 @@ function CheckIn({ model }: { model: PatientModel }) {
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        void model.checkIn(name);
+        // The field keeps what is typed itself: the form has no other.
+        void model.checkIn(e.currentTarget.querySelector("input")!.value);
       }}
     >
       <p>Please check in so your provider knows you are here.</p>
@@ -69,10 +68,8 @@ function CheckIn({ model }: { model: PatientModel }) {
         id="checkin-name"
         autoComplete="off"
         maxLength={80}
-        value={name}
         aria-invalid={!!error}
         aria-describedby={error ? "checkin-error" : undefined}
-        onInput={(e) => setName(e.currentTarget.value)}
       />
       {error && (
         <p id="checkin-error" class="error" role="alert">
