@@ -1,12 +1,15 @@
 import { dropFiles } from "../files/drop";
 import { ChatLog } from "../ui/ChatLog";
 import { Composer } from "../ui/Composer";
-import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { ConnectionBanner } from "../ui/ConnectionBanner";
+import { lazyViews } from "../ui/lazy";
 import { OfflineNotice, Participants } from "../ui/SessionPeople";
 import { RetentionNotice } from "../ui/RetentionNotice";
 import { Typing } from "../ui/SessionNotices";
 import type { PatientModel } from "./model";
+
+/** Asked only before deleting a message or leaving a session: its code comes then. */
+const ConfirmDialog = lazyViews(() => import("../ui/ConfirmDialog"))((loaded) => loaded.ConfirmDialog);
 
 export function PatientPage({ model }: { model: PatientModel }) {
   const phase = model.phase.value;
@@ -45,7 +48,7 @@ export function PatientPage({ model }: { model: PatientModel }) {
         </section>
       )}
       {phase === "full" && <p role="alert">The waiting room could not take you right now. Please reload the page to try again.</p>}
-      <ConfirmDialog request={model.confirm} />
+      {model.confirm.value && <ConfirmDialog request={model.confirm} />}
     </main>
   );
 }
