@@ -5,7 +5,6 @@ import type { ChatMessage } from "../../protocol/wire";
 import { fileCode, lazyFileSharing, loadFileCode } from "../files/loader";
 import { connect, type Connection } from "../lib/connection";
 import { api } from "../lib/http";
-import { syncClock } from "../lib/time";
 import { PatientClient, type PatientEvent } from "./patient-client";
 import type { Conversation } from "../room/conversation";
 import { linesOf } from "../room/log-lines";
@@ -90,9 +89,8 @@ export function createPatientModel(room: string) {
   }
 
   function onEvent(event: PatientEvent): void {
+    // The page shows no waiting time, so it keeps no server clock (the dashboard does).
     switch (event.type) {
-      case "welcome":
-        return syncClock(event.now);
       case "erased":
         return notice("The provider cleared this chat. Earlier messages were erased.");
       case "session_started":

@@ -1,4 +1,4 @@
-import { now, waitingFor } from "../lib/time";
+import { now, waitingFor } from "./clock";
 import type { StaffConversation } from "../room/staff-conversation";
 import { MenuButton } from "../ui/MenuButton";
 import { Unread } from "../ui/Unread";

@@ -6,7 +6,7 @@ import { connect, type Connection } from "../lib/connection";
 import { newClientId } from "../lib/ids";
 import { chime, desktopNotify } from "../lib/notify";
 import { createPrefs } from "../lib/prefs";
-import { syncClock } from "../lib/time";
+import { syncClock } from "./clock";
 import { CONSENT } from "../lib/transcript";
 import type { StaffConversation } from "../room/staff-conversation";
 import { RoomClient, type RoomEvent } from "../room/room-client";
