@@ -96,17 +96,12 @@ export function createPatientModel(room: string) {
       case "session_started":
         return notice("Your provider started a text-only session. You can keep writing here.");
       case "session_ended":
-        return ended();
+        return out("ended");
       case "downloaded":
         return notice("The provider saved a copy of this chat.");
       case "notice":
         return notice(event.text);
     }
-  }
-
-  /** The session ended: its messages are gone for everyone, and so is our place. */
-  function ended(): void {
-    out("ended");
   }
 
   /** Drops this page's copy of the conversation. */
@@ -128,7 +123,8 @@ export function createPatientModel(room: string) {
       hello: () => c.hello(),
       onMessage: (msg) => c.receive(msg),
       onFinal: (code) => {
-        if (code === CLOSE.ended) return ended();
+        // The session ended: its messages are gone for everyone, and so is our place.
+        if (code === CLOSE.ended) return out("ended");
         if (code === CLOSE.removed) return out("removed");
         if (code === CLOSE.left && (who.role === "guest" || session.value)) leftSession.value = true;
         phase.value = code === CLOSE.left ? "left" : "full";
@@ -229,11 +225,6 @@ export function createPatientModel(room: string) {
         phase.value = "checkin";
         forget();
       });
-    },
-
-    dispose() {
-      sharing.dispose();
-      conn?.close();
     },
   };
 }
