@@ -9,7 +9,7 @@ import { Typing } from "../ui/SessionNotices";
 import type { PatientModel } from "./model";
 
 /** Asked only before deleting a message or leaving a session: its code comes then. */
-const ConfirmDialog = lazyViews(() => import("./confirm"))((loaded) => loaded.ConfirmDialog);
+const ConfirmDialog = lazyViews(() => import("../ui/ConfirmDialog"))((loaded) => loaded.ConfirmDialog);
 
 export function PatientPage({ model }: { model: PatientModel }) {
   const phase = model.phase.value;
