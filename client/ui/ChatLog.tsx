@@ -29,8 +29,8 @@ export function fileLine(file: SharedFile, self: string | undefined): LogLine {
 /** A file's line, drawn by the file code: its name only until that code has loaded. */
 function FileSlot({ file, self, actions }: { file: SharedFile; self: boolean; actions: FileActions }) {
   const code = fileCode.value;
-  // Loads once however often it is drawn (a failed load is tried on the next draw).
   if (code) return <code.FileLine file={file} self={self} actions={actions} />;
+  // Loads once however often it is drawn (a failed load is tried on the next draw).
   loadFileCode().catch(() => {});
   return (
     <div class="file">
@@ -55,7 +55,7 @@ interface ChatLogProps {
 export class ChatLog extends Component<ChatLogProps> {
   private readonly ref = createRef<HTMLDivElement>();
 
-  /** A new line scrolls the log to the end. */
+  /** The log opens scrolled to its end, and scrolls there on each new line. */
   componentDidMount(): void {
     const el = this.ref.current!;
     el.scrollTop = el.scrollHeight;
