@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cloudflare } from "@cloudflare/vite-plugin";
@@ -72,13 +72,44 @@ function sharedHead(): Plugin {
  * and their static imports are chunks the page has already loaded, so the
  * helper here only runs the import.
  */
+const PRELOAD_HELPER = "\0vite/preload-helper.js";
 function plainDynamicImports(): Plugin {
-  const helper = "\0vite/preload-helper.js";
   return {
     name: "queue-chat:plain-dynamic-imports",
     apply: "build",
     enforce: "pre",
-    load: (id) => (id === helper ? "export const __vitePreload = (load) => load();" : undefined),
+    load: (id) => (id === PRELOAD_HELPER ? "export const __vitePreload = (load) => load();" : undefined),
+  };
+}
+
+/**
+ * The patient's page as one file: its script gets its own copy of every
+ * module it uses (Preact, signals, the chat views), instead of sharing
+ * chunks with the dashboard and the join page. A page's JavaScript
+ * compresses better whole than in three files (about 0.8 kB less gzipped),
+ * and a patient never opens the other pages, so sharing saves them nothing.
+ * Its lazy chunks (files, a session's people) are its own copies too.
+ */
+function patientPageWhole(entry: string): Plugin {
+  const mark = "?patient-page";
+  return {
+    name: "queue-chat:patient-page-whole",
+    apply: "build",
+    enforce: "pre",
+    applyToEnvironment: (environment) => environment.name === "client",
+    async resolveId(source, importer, options) {
+      if (!importer || !(importer === entry || importer.endsWith(mark))) return;
+      const from = importer.endsWith(mark) ? importer.slice(0, -mark.length) : importer;
+      if (source === PRELOAD_HELPER) return PRELOAD_HELPER + mark;
+      const resolved = await this.resolve(source, from, { ...options, skipSelf: true });
+      if (!resolved || resolved.external || resolved.id.startsWith("\0")) return resolved;
+      return { ...resolved, id: resolved.id + mark };
+    },
+    load(id) {
+      if (!id.endsWith(mark)) return;
+      const file = id.slice(0, -mark.length);
+      return file === PRELOAD_HELPER ? "export const __vitePreload = (load) => load();" : readFileSync(file, "utf8");
+    },
   };
 }
 
@@ -88,7 +119,7 @@ const PAGES = ["index", "patient", "provider", "join", "404"];
 export default defineConfig({
   root: "client",
   // No Durable Object state or caches kept between runs (the runtime's scratch folder is removed on stop).
-  plugins: [cloudflare({ configPath: "../wrangler.toml", persistState: false, inspectorPort: false }), privateDevVars(), sharedHead(), plainDynamicImports()],
+  plugins: [cloudflare({ configPath: "../wrangler.toml", persistState: false, inspectorPort: false }), privateDevVars(), sharedHead(), plainDynamicImports(), patientPageWhole(fileURLToPath(new URL("client/patient/main.tsx", import.meta.url)))],
   oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
   // Browsers that run these pages preload modules themselves. A page's HTML
   // preloads its chunks; a lazy chunk's imports are already loaded (see plainDynamicImports).

@@ -14,7 +14,7 @@ export interface FileSharingOptions {
   /** Staff pages name their sign-in on every request (`?as=staff`). */
   asStaff: boolean;
   /** The page's room client now (the patient's page starts a new one when it checks in again). */
-  client(): { files: RoomFiles };
+  client(): { files: Pick<RoomFiles, "attach" | "offer" | "cancel"> };
 }
 
 /** Pieces the page reads a file in, to hash it without holding it whole. */

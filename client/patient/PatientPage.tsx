@@ -1,13 +1,15 @@
-import { useState } from "preact/hooks";
 import { dropFiles } from "../files/drop";
 import { ChatLog } from "../ui/ChatLog";
 import { Composer } from "../ui/Composer";
-import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { ConnectionBanner } from "../ui/ConnectionBanner";
+import { lazyViews } from "../ui/lazy";
 import { OfflineNotice, Participants } from "../ui/SessionPeople";
 import { RetentionNotice } from "../ui/RetentionNotice";
 import { Typing } from "../ui/SessionNotices";
 import type { PatientModel } from "./model";
+
+/** Asked only before deleting a message or leaving a session: its code comes then. */
+const ConfirmDialog = lazyViews(() => import("../ui/ConfirmDialog"))((loaded) => loaded.ConfirmDialog);
 
 export function PatientPage({ model }: { model: PatientModel }) {
   const phase = model.phase.value;
@@ -46,13 +48,12 @@ export function PatientPage({ model }: { model: PatientModel }) {
         </section>
       )}
       {phase === "full" && <p role="alert">The waiting room could not take you right now. Please reload the page to try again.</p>}
-      <ConfirmDialog request={model.confirm} />
+      {model.confirm.value && <ConfirmDialog request={model.confirm} />}
     </main>
   );
 }
 
 function CheckIn({ model }: { model: PatientModel }) {
-  const [name, setName] = useState("");
   const error = model.checkInError.value;
   return (
     <form
@@ -60,7 +61,8 @@ function CheckIn({ model }: { model: PatientModel }) {
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        void model.checkIn(name);
+        // The field keeps what is typed itself: the form has no other.
+        void model.checkIn(e.currentTarget.querySelector("input")!.value);
       }}
     >
       <p>Please check in so your provider knows you are here.</p>
@@ -69,10 +71,8 @@ function CheckIn({ model }: { model: PatientModel }) {
         id="checkin-name"
         autoComplete="off"
         maxLength={80}
-        value={name}
         aria-invalid={!!error}
         aria-describedby={error ? "checkin-error" : undefined}
-        onInput={(e) => setName(e.currentTarget.value)}
       />
       {error && (
         <p id="checkin-error" class="error" role="alert">

@@ -5,7 +5,6 @@ import type { ChatMessage } from "../../protocol/wire";
 import { fileCode, lazyFileSharing, loadFileCode } from "../files/loader";
 import { connect, type Connection } from "../lib/connection";
 import { api } from "../lib/http";
-import { syncClock } from "../lib/time";
 import { PatientClient, type PatientEvent } from "./patient-client";
 import type { Conversation } from "../room/conversation";
 import { linesOf } from "../room/log-lines";
@@ -90,25 +89,19 @@ export function createPatientModel(room: string) {
   }
 
   function onEvent(event: PatientEvent): void {
+    // The page shows no waiting time, so it keeps no server clock (the dashboard does).
     switch (event.type) {
-      case "welcome":
-        return syncClock(event.now);
       case "erased":
         return notice("The provider cleared this chat. Earlier messages were erased.");
       case "session_started":
         return notice("Your provider started a text-only session. You can keep writing here.");
       case "session_ended":
-        return ended();
+        return out("ended");
       case "downloaded":
         return notice("The provider saved a copy of this chat.");
       case "notice":
         return notice(event.text);
     }
-  }
-
-  /** The session ended: its messages are gone for everyone, and so is our place. */
-  function ended(): void {
-    out("ended");
   }
 
   /** Drops this page's copy of the conversation. */
@@ -130,7 +123,8 @@ export function createPatientModel(room: string) {
       hello: () => c.hello(),
       onMessage: (msg) => c.receive(msg),
       onFinal: (code) => {
-        if (code === CLOSE.ended) return ended();
+        // The session ended: its messages are gone for everyone, and so is our place.
+        if (code === CLOSE.ended) return out("ended");
         if (code === CLOSE.removed) return out("removed");
         if (code === CLOSE.left && (who.role === "guest" || session.value)) leftSession.value = true;
         phase.value = code === CLOSE.left ? "left" : "full";
@@ -231,11 +225,6 @@ export function createPatientModel(room: string) {
         phase.value = "checkin";
         forget();
       });
-    },
-
-    dispose() {
-      sharing.dispose();
-      conn?.close();
     },
   };
 }

@@ -2,7 +2,7 @@ import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { formatCode, inviteLink } from "../../protocol/access-code";
 import { clockTime } from "../lib/time";
-import type { Conversation } from "../room/conversation";
+import type { StaffConversation } from "../room/staff-conversation";
 import type { ProviderModel } from "./model";
 
 /**
@@ -10,7 +10,7 @@ import type { ProviderModel } from "./model";
  * its fragment) and its 9-digit access code, to read out or send; a new
  * code replaces the old one, and a code can be withdrawn.
  */
-export function AddParticipant({ model, conv }: { model: ProviderModel; conv: Conversation }) {
+export function AddParticipant({ model, conv }: { model: ProviderModel; conv: StaffConversation }) {
   const ref = useRef<HTMLDialogElement>(null);
   const copied = useSignal(false);
   const open = model.adding.value === conv.id;

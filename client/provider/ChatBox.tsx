@@ -1,6 +1,6 @@
 import { computed } from "@preact/signals";
 import { useMemo } from "preact/hooks";
-import type { Conversation } from "../room/conversation";
+import type { StaffConversation } from "../room/staff-conversation";
 import { dropFiles } from "../files/drop";
 import { linesOf } from "../room/log-lines";
 import { ChatLog, type LogLine } from "../ui/ChatLog";
@@ -19,7 +19,7 @@ export function ChatBox({ model }: { model: ProviderModel }) {
   return <Box key={conv.id} model={model} conv={conv} minimized={v.minimized} />;
 }
 
-function Box({ model, conv, minimized }: { model: ProviderModel; conv: Conversation; minimized: boolean }) {
+function Box({ model, conv, minimized }: { model: ProviderModel; conv: StaffConversation; minimized: boolean }) {
   const me = model.session.id;
   const lines = useMemo(
     () =>

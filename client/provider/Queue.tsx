@@ -1,5 +1,5 @@
-import { now, waitingFor } from "../lib/time";
-import type { Conversation } from "../room/conversation";
+import { now, waitingFor } from "./clock";
+import type { StaffConversation } from "../room/staff-conversation";
 import { MenuButton } from "../ui/MenuButton";
 import { Unread } from "../ui/Unread";
 import type { ProviderModel } from "./model";
@@ -22,7 +22,7 @@ export function Queue({ model }: { model: ProviderModel }) {
   );
 }
 
-function QueueItem({ model, conv }: { model: ProviderModel; conv: Conversation }) {
+function QueueItem({ model, conv }: { model: ProviderModel; conv: StaffConversation }) {
   const patient = conv.patient.value!;
   const away = conv.status.value === "away";
   const session = conv.session.value;

@@ -1,5 +1,5 @@
 import type { StaffEntry } from "../../protocol/wire";
-import type { Conversation } from "../room/conversation";
+import type { StaffConversation } from "../room/staff-conversation";
 import { MenuButton, type MenuItem } from "../ui/MenuButton";
 import { Unread } from "../ui/Unread";
 import type { ProviderModel } from "./model";
@@ -46,7 +46,7 @@ function Colleague({ model, member }: { model: ProviderModel; member: StaffEntry
 }
 
 /** One line of the Staff list: a name, what to know about it, and its chat. */
-function Entry(props: { model: ProviderModel; name: string; conv?: Conversation; onOpen(): void; children: preact.ComponentChildren }) {
+function Entry(props: { model: ProviderModel; name: string; conv?: StaffConversation; onOpen(): void; children: preact.ComponentChildren }) {
   const { model, name, conv } = props;
   return (
     <li class={conv && model.view.value?.c === conv.id ? "entry current" : "entry"}>
@@ -63,7 +63,7 @@ function Entry(props: { model: ProviderModel; name: string; conv?: Conversation;
   );
 }
 
-function ChatOptions({ model, conv, name }: { model: ProviderModel; conv: Conversation; name: string }) {
+function ChatOptions({ model, conv, name }: { model: ProviderModel; conv: StaffConversation; name: string }) {
   const meta = conv.meta.value;
   const mine = meta?.owner === model.session.id;
   const items: MenuItem[] = [];

@@ -1,5 +1,5 @@
 import { formatTranscript, type TranscriptEntry, type TranscriptParticipant, type TranscriptRole } from "../lib/transcript";
-import type { Conversation } from "../room/conversation";
+import type { StaffConversation } from "../room/staff-conversation";
 import type { ProviderSession } from "./model";
 import { titleOf } from "./names";
 
@@ -10,13 +10,13 @@ const ROLE: Record<string, TranscriptRole> = { host: "Host", staff: "Staff", pat
  * in sequence order, with joins, leaves and session start/end where they
  * happened. Then saves it.
  */
-export function downloadConversation(session: Pick<ProviderSession, "room" | "id" | "name" | "role">, conv: Conversation): void {
+export function downloadConversation(session: Pick<ProviderSession, "room" | "id" | "name" | "role">, conv: StaffConversation): void {
   save("chat-history.txt", transcriptOf(session, conv));
   conv.downloadedSeq.value = conv.top;
 }
 
 /** chat-history.txt for `conv` as this page holds it (no DOM: unit-tested). */
-export function transcriptOf(session: Pick<ProviderSession, "room" | "id" | "name" | "role">, conv: Conversation, utcOffsetMinutes?: (ms: number) => number): string {
+export function transcriptOf(session: Pick<ProviderSession, "room" | "id" | "name" | "role">, conv: StaffConversation, utcOffsetMinutes?: (ms: number) => number): string {
   const meta = conv.meta.value;
   const patient = conv.patient.value;
   return formatTranscript({
@@ -35,7 +35,7 @@ export function transcriptOf(session: Pick<ProviderSession, "room" | "id" | "nam
  * chat, the patient, a session's participants (who left or was removed
  * included) and whoever wrote.
  */
-function participants(session: Pick<ProviderSession, "id" | "name" | "role">, conv: Conversation): TranscriptParticipant[] {
+function participants(session: Pick<ProviderSession, "id" | "name" | "role">, conv: StaffConversation): TranscriptParticipant[] {
   const out = new Map<string, TranscriptParticipant>();
   const meta = conv.meta.value;
   if (meta) for (const m of [...meta.members, ...(meta.left ?? [])]) out.set(m.id, { role: ROLE[m.role], name: m.name });
@@ -49,7 +49,7 @@ function participants(session: Pick<ProviderSession, "id" | "name" | "role">, co
 }
 
 /** Messages, events, and in a deleted message's place who deleted it (never its text). */
-function timeline(conv: Conversation): TranscriptEntry[] {
+function timeline(conv: StaffConversation): TranscriptEntry[] {
   return conv.timeline().flatMap((item): TranscriptEntry[] => {
     if (item.kind === "event") return [{ kind: "event", time: item.event.time, text: item.event.text }];
     if (item.kind === "deleted") return [{ kind: "event", time: item.tombstone.time, text: `message deleted by ${item.tombstone.name}` }];

@@ -6,9 +6,9 @@ import { connect, type Connection } from "../lib/connection";
 import { newClientId } from "../lib/ids";
 import { chime, desktopNotify } from "../lib/notify";
 import { createPrefs } from "../lib/prefs";
-import { syncClock } from "../lib/time";
+import { syncClock } from "./clock";
 import { CONSENT } from "../lib/transcript";
-import type { Conversation } from "../room/conversation";
+import type { StaffConversation } from "../room/staff-conversation";
 import { RoomClient, type RoomEvent } from "../room/room-client";
 import { downloadConversation } from "./download";
 import { titleOf } from "./names";
@@ -67,9 +67,9 @@ export function createProviderModel(session: ProviderSession, onSignedOut: (mess
   const viewed = computed(() => (view.value ? conversations.value.get(view.value.c) : undefined));
   const totalUnread = computed(() => all.value.reduce((n, c) => n + c.unread.value, 0));
   const nameOf = (id: string) => client.colleagues.value.find((m) => m.id === id)?.name ?? "A colleague";
-  const title = (c: Conversation) => titleOf(c, session.id);
+  const title = (c: StaffConversation) => titleOf(c, session.id);
   /** The names of colleagues whose chat box shows `conv`. */
-  const colleaguesViewing = (conv: Conversation) => conv.viewers.value.filter((id) => id !== session.id).map(nameOf);
+  const colleaguesViewing = (conv: StaffConversation) => conv.viewers.value.filter((id) => id !== session.id).map(nameOf);
   const staffChats = createStaffChats({ selfId: session.id, client, confirm, openChat, unview, title });
   const sessions = createSessions({ selfId: session.id, isHost: session.role === "host", client, confirm, prefs, unview });
   const sharing = lazyFileSharing({ room: session.room, asStaff: true, client: () => client });
@@ -141,7 +141,7 @@ export function createProviderModel(session: ProviderSession, onSignedOut: (mess
    * A new message from someone else. In a patient's chat only the patient's
    * own messages count: a colleague writing to them is not news for this page.
    */
-  function received(conv: Conversation, from: string, byStaff: boolean): void {
+  function received(conv: StaffConversation, from: string, byStaff: boolean): void {
     if (byStaff && !conv.staffOnly) return;
     const muted = conv.muted.value;
     const v = view.value;
@@ -160,7 +160,7 @@ export function createProviderModel(session: ProviderSession, onSignedOut: (mess
   }
 
   /** Erases a patient's conversation as a close does; staff chats are only put away. */
-  function putAway(conv: Conversation): void {
+  function putAway(conv: StaffConversation): void {
     if (conv.staffOnly) return;
     client.close(conv.id);
   }
@@ -171,7 +171,7 @@ export function createProviderModel(session: ProviderSession, onSignedOut: (mess
    * (unless it goes for everyone anyway, as ending a session does), or an
    * undownloaded conversation. With nothing on the page, nothing is asked.
    */
-  function guardErase(conv: Conversation | undefined, action: string, then: () => void, forEveryone = false): void {
+  function guardErase(conv: StaffConversation | undefined, action: string, then: () => void, forEveryone = false): void {
     if (!conv || conv.staffOnly || conv.status.value === "ended" || (conv.messages.value.length === 0 && conv.files.value.length === 0)) return then();
     const others = forEveryone ? [] : colleaguesViewing(conv);
     if (others.length > 0) {
@@ -301,7 +301,7 @@ export function createProviderModel(session: ProviderSession, onSignedOut: (mess
       client.write(conv.id, text);
     },
     /** Offers files in a chat (picked with "Attach file" or dropped on it). */
-    attachFiles(conv: Conversation, files: File[]) {
+    attachFiles(conv: StaffConversation, files: File[]) {
       if (conv.status.value === "left" || conv.status.value === "ended") return;
       sharing.attach(conv, files);
     },
@@ -337,7 +337,7 @@ export function createProviderModel(session: ProviderSession, onSignedOut: (mess
           startedHere.add(c);
           client.send({ type: "start_session", c });
         });
-      const leaving = [current, ...calls].filter((o): o is Conversation => !!o && o !== conv && !o.staffOnly);
+      const leaving = [current, ...calls].filter((o): o is StaffConversation => !!o && o !== conv && !o.staffOnly);
       guardErase(leaving.find((o) => colleaguesViewing(o).length > 0) ?? leaving.find((o) => o.undownloaded.value), "Starting another session", go);
     },
     endSession() {

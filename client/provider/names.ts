@@ -1,7 +1,7 @@
-import type { Conversation } from "../room/conversation";
+import type { StaffConversation } from "../room/staff-conversation";
 
 /** What a chat is called on this page: the patient's name, the group's name, or the colleague's. */
-export function titleOf(conv: Conversation, selfId: string): string {
+export function titleOf(conv: StaffConversation, selfId: string): string {
   const patient = conv.patient.value;
   if (patient) return patient.name;
   const meta = conv.meta.value;

@@ -1,7 +1,7 @@
 import { signal, type Signal } from "@preact/signals";
 import type { ChatMessage, Participant } from "../../protocol/wire";
 import type { Prefs } from "../lib/prefs";
-import type { Conversation } from "../room/conversation";
+import type { StaffConversation } from "../room/staff-conversation";
 import type { RoomClient } from "../room/room-client";
 import type { Confirm } from "./model";
 
@@ -60,10 +60,10 @@ export function createSessions({ selfId, isHost, client, confirm, prefs, unview 
       };
     },
     /** A host may delete any message, everyone else their own. */
-    mayDelete(conv: Conversation, msg: ChatMessage): boolean {
+    mayDelete(conv: StaffConversation, msg: ChatMessage): boolean {
       return conv.status.value !== "left" && conv.status.value !== "ended" && (isHost || (msg.by === selfId && !msg.all));
     },
-    deleteMessage(conv: Conversation, msg: ChatMessage): void {
+    deleteMessage(conv: StaffConversation, msg: ChatMessage): void {
       confirm.value = {
         title: "Delete this message?",
         body: "It disappears for everyone in this conversation, and nobody can bring it back.",

@@ -1,6 +1,6 @@
 import { computed, type Signal } from "@preact/signals";
 import { newClientId } from "../lib/ids";
-import type { Conversation } from "../room/conversation";
+import type { StaffConversation } from "../room/staff-conversation";
 import type { RoomClient } from "../room/room-client";
 import type { Confirm } from "./model";
 
@@ -12,7 +12,7 @@ export interface StaffChatsDeps {
   openChat(c: string): void;
   /** Takes a chat out of the chat box, if it is there. */
   unview(c: string): void;
-  title(conv: Conversation): string;
+  title(conv: StaffConversation): string;
 }
 
 /**
@@ -30,12 +30,12 @@ export function createStaffChats({ selfId, client, confirm, openChat, unview, ti
     /** Groups in the Staff list: archived ones stay out until they come back. */
     groups: computed(() => chats.value.filter((c) => c.kind.value === "group" && !c.archived.value)),
     /** The chat with a colleague, as the Staff list shows it (not when archived). */
-    listedDirect(id: string): Conversation | undefined {
+    listedDirect(id: string): StaffConversation | undefined {
       const conv = directWith(id);
       return conv && !conv.archived.value ? conv : undefined;
     },
     /** The room told this page of a staff chat: open it if this page asked for it. */
-    added(conv: Conversation): void {
+    added(conv: StaffConversation): void {
       const meta = conv.meta.value!;
       const asked = meta.kind === "direct" ? meta.members.some((m) => m.id === opening) : opening === "group" && meta.owner === selfId;
       if (!asked) return;

@@ -1,6 +1,6 @@
-import { computed, signal } from "@preact/signals-core";
+import { signal } from "@preact/signals-core";
 import { TYPING } from "../../protocol/constants";
-import type { AccessCode, ChatMessage, ConversationKind, ConversationMeta, PatientStatus, QueueEntry, Roster, SessionInfo, Tombstone } from "../../protocol/wire";
+import type { ChatMessage, ConversationKind, PatientStatus, Roster, SessionInfo, Tombstone } from "../../protocol/wire";
 import type { SharedFile } from "./files";
 import { interleave, merge, type TimelineItem } from "./replica";
 
@@ -32,17 +32,13 @@ export interface Pending {
 
 /**
  * One conversation as this page holds it: its messages in sequence order,
- * what is still on its way, the events between them, and for staff pages
- * the unread count and what has been downloaded. No DOM: the models of both
- * pages and the fault simulation use it.
+ * what is still on its way and the events between them. No DOM: the models
+ * of both pages and the fault simulation use it. What only staff pages keep
+ * is in `StaffConversation`, which the patient's page never loads.
  */
 export class Conversation {
   readonly id: string;
   readonly kind = signal<ConversationKind>("waiting");
-  /** Patients' conversations: the patient. */
-  readonly patient = signal<Omit<QueueEntry, "status" | "session"> | null>(null);
-  /** Staff conversations: the room's signed description. */
-  readonly meta = signal<ConversationMeta | null>(null);
   readonly status = signal<ConversationStatus>("waiting");
   readonly session = signal<(SessionInfo & { endedAt?: number }) | null>(null);
   readonly messages = signal<ChatMessage[]>([]);
@@ -50,36 +46,20 @@ export class Conversation {
   readonly events = signal<TimelineEvent[]>([]);
   /** Files offered in it, in sequence order (ours not yet announced last). */
   readonly files = signal<SharedFile[]>([]);
-  readonly unread = signal(0);
-  /** Staff conversations: this person's settings. */
-  readonly muted = signal(false);
-  readonly archived = signal(false);
-  /** Staff members whose chat box shows this conversation. */
-  readonly viewers = signal<string[]>([]);
-  /** Everything up to here is in a downloaded chat-history.txt. */
-  readonly downloadedSeq = signal(0);
   /** Sessions: who takes part, as the room signed it, and who of them has a page open. */
   readonly roster = signal<Roster | null>(null);
   readonly online = signal<string[]>([]);
   /** Others typing here now. Never kept beyond the page, never handed back. */
   readonly typing = signal<Typist[]>([]);
-  /** Hosts' pages: the session's access code now. */
-  readonly code = signal<AccessCode | null>(null);
   /** Deleted messages, in their places (seq order): their text is gone for good. */
   readonly tombstones = signal<Tombstone[]>([]);
   /** Everything up to here was erased for everyone; the room never brings it back. */
   erasedUpto = 0;
   /** Everything up to here was erased for this person only (a colleague still had it open). */
   floor = 0;
-  readonly undownloaded = computed(() => this.messages.value.some((m) => m.seq > this.downloadedSeq.value) || this.files.value.some((f) => Number.isFinite(f.seq) && f.seq > this.downloadedSeq.value));
 
   constructor(id: string) {
     this.id = id;
-  }
-
-  get staffOnly(): boolean {
-    const kind = this.kind.value;
-    return kind === "direct" || kind === "group";
   }
 
   /** The highest seq held (a message's or a file's). */
@@ -186,7 +166,6 @@ export class Conversation {
     // Events up to the erase point belong to the erased conversation.
     this.events.value = this.events.value.filter((e) => e.afterSeq > upto);
     this.files.value = this.files.value.filter((f) => f.seq > upto);
-    this.downloadedSeq.value = Math.max(this.downloadedSeq.value, upto);
     return this.messages.value.length < had;
   }
 
@@ -206,15 +185,4 @@ export class Conversation {
     for (; i < files.length; i++) out.push({ kind: "file", file: files[i] });
     return out;
   }
-}
-
-/** A patient's conversation as the queue describes it. */
-export function fromQueue(entry: QueueEntry): Conversation {
-  const conv = new Conversation(entry.c);
-  conv.kind.value = entry.session ? "session" : "waiting";
-  conv.patient.value = { c: entry.c, id: entry.id, name: entry.name, checkedInAt: entry.checkedInAt };
-  conv.status.value = entry.status;
-  conv.session.value = entry.session ?? null;
-  conv.event(entry.checkedInAt, entry.session?.scheduled ? `${entry.name} joined the scheduled text-only session` : `${entry.name} checked in`);
-  return conv;
 }

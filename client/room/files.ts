@@ -63,9 +63,9 @@ export class SharedFile {
   }
 }
 
-export interface RoomFilesDeps {
-  get(c: string): Conversation | undefined;
-  conversations(): Iterable<Conversation>;
+export interface RoomFilesDeps<C extends Conversation = Conversation> {
+  get(c: string): C | undefined;
+  conversations(): Iterable<C>;
   self(): Member | null;
   send(msg: ClientMessage): boolean;
 }
@@ -76,16 +76,16 @@ export interface RoomFilesDeps {
  * blip or a reset (the room forgets an offer when the page that made it
  * goes). The bytes themselves are the page's business (`onUpload`).
  */
-export class RoomFiles {
+export class RoomFiles<C extends Conversation = Conversation> {
   /** The room asks this page to send file `file` for transfer `t`. */
   onUpload?: (file: SharedFile, t: string) => void;
   /** Someone else offered a file this page had not seen (not when it comes back after a blip or in a hello's list). */
-  onNew?: (conv: Conversation, file: SharedFile) => void;
-  private readonly deps: RoomFilesDeps;
+  onNew?: (conv: C, file: SharedFile) => void;
+  private readonly deps: RoomFilesDeps<C>;
   /** Our own files on offer or on their way to it, by client id. */
   private readonly outgoing = new Map<string, SharedFile>();
 
-  constructor(deps: RoomFilesDeps) {
+  constructor(deps: RoomFilesDeps<C>) {
     this.deps = deps;
   }
 

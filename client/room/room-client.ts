@@ -2,7 +2,7 @@ import { batch, signal } from "@preact/signals-core";
 import { TYPING } from "../../protocol/constants";
 import type { ChatMessage, ClientMessage, ClientMessageOf, ConversationMeta, Member, QueueEntry, Seed, ServerMessage, SessionInfo, ServerMessageOf, StaffEntry } from "../../protocol/wire";
 import { newClientId } from "../lib/ids";
-import { Conversation, fromQueue } from "./conversation";
+import { fromQueue, StaffConversation } from "./staff-conversation";
 import { RoomFiles } from "./files";
 import { Epoch, seedFrames } from "./replica";
 
@@ -10,21 +10,21 @@ import { Epoch, seedFrames } from "./replica";
 export type RoomEvent =
   | { type: "welcome"; reset: boolean; now: number }
   /** A new message from someone else. */
-  | { type: "message"; conv: Conversation; msg: ChatMessage }
-  | { type: "patient_arrived"; conv: Conversation }
-  | { type: "patient_left"; conv: Conversation }
-  | { type: "session_started"; conv: Conversation }
-  | { type: "session_ended"; conv: Conversation }
+  | { type: "message"; conv: StaffConversation; msg: ChatMessage }
+  | { type: "patient_arrived"; conv: StaffConversation }
+  | { type: "patient_left"; conv: StaffConversation }
+  | { type: "session_started"; conv: StaffConversation }
+  | { type: "session_ended"; conv: StaffConversation }
   /** Messages this page held were erased (`mine`: for this person only). */
-  | { type: "erased"; conv: Conversation; mine: boolean }
-  | { type: "downloaded"; conv: Conversation }
-  | { type: "conversation_added"; conv: Conversation }
-  | { type: "member_left"; conv: Conversation; name: string }
-  | { type: "group_deleted"; conv: Conversation }
+  | { type: "erased"; conv: StaffConversation; mine: boolean }
+  | { type: "downloaded"; conv: StaffConversation }
+  | { type: "conversation_added"; conv: StaffConversation }
+  | { type: "member_left"; conv: StaffConversation; name: string }
+  | { type: "group_deleted"; conv: StaffConversation }
   /** A session's participant list changed (someone joined, left, was removed, connected or not). */
-  | { type: "participants"; conv: Conversation }
+  | { type: "participants"; conv: StaffConversation }
   /** A message was deleted for everyone. */
-  | { type: "deleted"; conv: Conversation; by: string }
+  | { type: "deleted"; conv: StaffConversation; by: string }
   /** An error the room sent that is about no pending message. */
   | { type: "notice"; text: string };
 
@@ -42,17 +42,17 @@ export interface RoomClientOptions {
  */
 export class RoomClient {
   readonly self = signal<Member | null>(null);
-  readonly conversations = signal(new Map<string, Conversation>());
+  readonly conversations = signal(new Map<string, StaffConversation>());
   /** Staff pages: colleagues signed in to the room. */
   readonly colleagues = signal<StaffEntry[]>([]);
   /** Patients: whether any staff member is online. */
   readonly staffOnline = signal(false);
   /** Patients: their conversation. */
-  readonly mine = signal<Conversation | null>(null);
+  readonly mine = signal<StaffConversation | null>(null);
   /** This page load; the room tells a lost first socket from a reload by it. */
   readonly page = newClientId();
   /** Files offered in this page's conversations, and this page's own offers. */
-  readonly files: RoomFiles = new RoomFiles({
+  readonly files = new RoomFiles<StaffConversation>({
     get: (c) => this.get(c),
     conversations: () => this.conversations.value.values(),
     self: () => this.self.value,
@@ -89,7 +89,7 @@ export class RoomClient {
     return role === "host" || role === "staff";
   }
 
-  get(c: string): Conversation | undefined {
+  get(c: string): StaffConversation | undefined {
     return this.conversations.value.get(c);
   }
 
@@ -276,16 +276,16 @@ export class RoomClient {
     this.emit({ type: "message", conv, msg });
   }
 
-  private add(conv: Conversation): void {
+  private add(conv: StaffConversation): void {
     const next = new Map(this.conversations.value);
     next.set(conv.id, conv);
     this.conversations.value = next;
   }
 
   /** Patients: their conversation, known from check-in before the first welcome, so nothing written early is lost. */
-  own(c: string): Conversation {
+  own(c: string): StaffConversation {
     let conv = this.get(c);
-    if (!conv) this.add((conv = new Conversation(c)));
+    if (!conv) this.add((conv = new StaffConversation(c)));
     this.mine.value = conv;
     return conv;
   }
@@ -311,14 +311,14 @@ export class RoomClient {
     if (entry.session) this.sessionStarted(conv, entry.session);
   }
 
-  private sessionStarted(conv: Conversation, session: SessionInfo): void {
+  private sessionStarted(conv: StaffConversation, session: SessionInfo): void {
     if (conv.session.value?.id === session.id) return;
     conv.kind.value = "session";
     conv.session.value = session;
     this.emit({ type: "session_started", conv });
   }
 
-  private patientLeft(conv: Conversation): void {
+  private patientLeft(conv: StaffConversation): void {
     if (conv.status.value === "left" || conv.status.value === "ended") return;
     conv.status.value = "left";
     conv.pending.value = [];
@@ -338,7 +338,7 @@ export class RoomClient {
       return;
     }
     const isNew = !conv;
-    if (!conv) conv = new Conversation(meta.c);
+    if (!conv) conv = new StaffConversation(meta.c);
     if (conv.meta.value && conv.meta.value.ver > meta.ver) return;
     conv.kind.value = meta.kind;
     conv.meta.value = meta;
@@ -356,7 +356,7 @@ export class RoomClient {
     this.out({ type: "ping" });
   }
 
-  private seedOf(conv: Conversation): Seed[] {
+  private seedOf(conv: StaffConversation): Seed[] {
     const deleted = conv.tombstones.value.length > 0 ? { deleted: conv.tombstones.value } : {};
     if (!this.isStaff) return conv === this.mine.value ? seedFrames(conv.id, conv.messages.value, deleted) : [];
     const meta = conv.meta.value;

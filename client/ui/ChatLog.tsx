@@ -1,4 +1,4 @@
-import { useEffect, useRef } from "preact/hooks";
+import { Component, createRef } from "preact";
 import { fileCode, loadFileCode } from "../files/loader";
 import type { FileActions } from "../files/sharing";
 import { clockTime } from "../lib/time";
@@ -29,10 +29,9 @@ export function fileLine(file: SharedFile, self: string | undefined): LogLine {
 /** A file's line, drawn by the file code: its name only until that code has loaded. */
 function FileSlot({ file, self, actions }: { file: SharedFile; self: boolean; actions: FileActions }) {
   const code = fileCode.value;
-  useEffect(() => {
-    if (!code) void loadFileCode().catch(() => {});
-  }, [code]);
   if (code) return <code.FileLine file={file} self={self} actions={actions} />;
+  // Loads once however often it is drawn (a failed load is tried on the next draw).
+  loadFileCode().catch(() => {});
   return (
     <div class="file">
       <span class="file-name">
@@ -42,55 +41,74 @@ function FileSlot({ file, self, actions }: { file: SharedFile; self: boolean; ac
   );
 }
 
-/** The conversation as role="log", so screen readers announce new lines. */
-export function ChatLog({ lines, label, empty, files }: { lines: LogLine[]; label: string; empty: string; files?: FileActions }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const el = ref.current;
-    if (el) el.scrollTop = el.scrollHeight;
-  }, [lines.length]);
-  return (
-    <div class="log" role="log" aria-label={label} ref={ref} tabIndex={0}>
-      <ol>
-      {lines.length === 0 && <li class="empty">{empty}</li>}
-      {lines.map((line) =>
-        line.from ? (
-          <li key={line.key} class={line.from.self ? "msg self" : "msg"}>
-            <span class="meta">
-              <bdi class="who">{line.from.self ? "You" : line.from.name}</bdi>
-              {line.time !== undefined && <time dateTime={new Date(line.time).toISOString()}> · {clockTime(line.time)}</time>}
-              {line.pending && <span class="pending"> · sending…</span>}
-            </span>
-            {line.file && files ? (
-              <FileSlot file={line.file} self={line.from.self} actions={files} />
-            ) : (
-              // dir="auto" isolates the text: whatever it holds, it cannot reorder what is around it.
-              <span class="text" dir="auto">
-                <Linkified text={line.text} />
+interface ChatLogProps {
+  lines: LogLine[];
+  label: string;
+  empty: string;
+  files?: FileActions;
+}
+
+/**
+ * The conversation as role="log", so screen readers announce new lines.
+ * A class, not hooks: the patient's page needs no hooks code at all.
+ */
+export class ChatLog extends Component<ChatLogProps> {
+  private readonly ref = createRef<HTMLDivElement>();
+
+  /** The log opens scrolled to its end, and scrolls there on each new line. */
+  componentDidMount(): void {
+    const el = this.ref.current!;
+    el.scrollTop = el.scrollHeight;
+  }
+
+  componentDidUpdate(before: ChatLogProps): void {
+    if (before.lines.length !== this.props.lines.length) this.componentDidMount();
+  }
+
+  render({ lines, label, empty, files }: ChatLogProps) {
+    return (
+      <div class="log" role="log" aria-label={label} ref={this.ref} tabIndex={0}>
+        <ol>
+        {lines.length === 0 && <li class="empty">{empty}</li>}
+        {lines.map((line) =>
+          line.from ? (
+            <li key={line.key} class={line.from.self ? "msg self" : "msg"}>
+              <span class="meta">
+                <bdi class="who">{line.from.self ? "You" : line.from.name}</bdi>
+                {line.time !== undefined && <time dateTime={new Date(line.time).toISOString()}> · {clockTime(line.time)}</time>}
+                {line.pending && <span class="pending"> · sending…</span>}
               </span>
-            )}
-            {line.failed && (
-              <span class="failed" role="alert">
-                Not sent: {line.failed}
-              </span>
-            )}
-            {line.onDelete && (
-              <button type="button" class="link small delete" aria-label="Delete message" onClick={line.onDelete}>
-                Delete
-              </button>
-            )}
-          </li>
-        ) : line.deleted ? (
-          <li key={line.key} class="notice deleted">
-            Message deleted
-          </li>
-        ) : (
-          <li key={line.key} class="notice">
-            {line.text}
-          </li>
-        ),
-      )}
-      </ol>
-    </div>
-  );
+              {line.file && files ? (
+                <FileSlot file={line.file} self={line.from.self} actions={files} />
+              ) : (
+                // dir="auto" isolates the text: whatever it holds, it cannot reorder what is around it.
+                <span class="text" dir="auto">
+                  <Linkified text={line.text} />
+                </span>
+              )}
+              {line.failed && (
+                <span class="failed" role="alert">
+                  Not sent: {line.failed}
+                </span>
+              )}
+              {line.onDelete && (
+                <button type="button" class="link small delete" aria-label="Delete message" onClick={line.onDelete}>
+                  Delete
+                </button>
+              )}
+            </li>
+          ) : line.deleted ? (
+            <li key={line.key} class="notice deleted">
+              Message deleted
+            </li>
+          ) : (
+            <li key={line.key} class="notice">
+              {line.text}
+            </li>
+          ),
+        )}
+        </ol>
+      </div>
+    );
+  }
 }
