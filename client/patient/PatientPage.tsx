@@ -1,15 +1,15 @@
 import { dropFiles } from "../files/drop";
 import { ChatLog } from "../ui/ChatLog";
 import { Composer } from "../ui/Composer";
+// Loaded with the page: after a deploy an open page can no longer fetch code
+// from the build it came from, and a confirmation that never opens would
+// leave "Delete" or "Leave session" doing nothing.
+import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { ConnectionBanner } from "../ui/ConnectionBanner";
-import { lazyViews } from "../ui/lazy";
 import { OfflineNotice, Participants } from "../ui/SessionPeople";
 import { RetentionNotice } from "../ui/RetentionNotice";
 import { Typing } from "../ui/SessionNotices";
 import type { PatientModel } from "./model";
-
-/** Asked only before deleting a message or leaving a session: its code comes then. */
-const ConfirmDialog = lazyViews(() => import("../ui/ConfirmDialog"))((loaded) => loaded.ConfirmDialog);
 
 export function PatientPage({ model }: { model: PatientModel }) {
   const phase = model.phase.value;

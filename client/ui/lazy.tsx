@@ -3,7 +3,7 @@ import type { ComponentType } from "preact";
 
 /**
  * Views whose code a page loads the first time it draws one of them: code
- * most visits never run (a group session's people, a confirmation). A view
+ * most visits never run (a group session's people). A view
  * draws nothing until its code has arrived; a failed load (a dropped
  * network) is tried again on the next draw.
  */
