@@ -45,8 +45,15 @@ export class RelayRoom<S extends RelaySocket> {
         const to = this.patients.get(patientId);
         if (!to) return;
         const frame = JSON.stringify(msg(patientId));
-        to.send(frame);
-        for (const p of this.providers) p.send(frame);
+        // The people it is for first, then the writer's own echo, as queue-chat's room sends.
+        if (role === "patient") {
+          for (const p of this.providers) p.send(frame);
+          to.send(frame);
+        } else {
+          to.send(frame);
+          for (const p of this.providers) if (p !== ws) p.send(frame);
+          ws.send(frame);
+        }
       } else if (m.type === "broadcast" && role === "provider") {
         const frame = JSON.stringify({ ...msg("*"), broadcast: true });
         for (const p of this.patients.values()) p.send(frame);
