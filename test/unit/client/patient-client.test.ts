@@ -17,44 +17,6 @@ function connected() {
 }
 
 describe("the patient's page", () => {
-  it("a message is pending until the room echoes it, then in both copies once", () => {
-    const { staff, ana, c } = connected();
-
-    ana.client.write(c, "Hello");
-    expect(ana.client.get(c)?.pending.value.map((p) => p.text)).toEqual(["Hello"]);
-    flushAll(staff, ana);
-
-    expect(ana.client.get(c)?.pending.value).toEqual([]);
-    expect(ana.texts(c)).toEqual(["Hello"]);
-    expect(staff.texts(c)).toEqual(["Hello"]);
-  });
-
-  it("what is written before the first welcome goes out once the page is welcomed", () => {
-    const t = setup();
-    const staff = new LivePage(() => t.room, t.staffIdentity("Dr. Rivera")).connect();
-    const ana = patientPage(() => t.room, t.checkIn("Ana Lima"));
-    const c = ana.identity.c!;
-
-    ana.client.write(c, "Written while the page loads");
-    ana.connect();
-    flushAll(staff, ana);
-
-    expect(staff.texts(c)).toEqual(["Written while the page loads"]);
-    expect(ana.client.busy).toBe(false);
-  });
-
-  it("a message whose echo was lost is sent again on reconnect and kept once", () => {
-    const { staff, ana, c } = connected();
-    ana.client.write(c, "Did this arrive?");
-    ana.drop();
-
-    ana.connect();
-    flushAll(staff, ana);
-
-    expect(ana.texts(c)).toEqual(["Did this arrive?"]);
-    expect(staff.texts(c)).toEqual(["Did this arrive?"]);
-  });
-
   it("gets what it missed during a blip once, in order", () => {
     const { staff, ana, c } = connected();
     ana.drop();
