@@ -73,12 +73,13 @@ function sharedHead(): Plugin {
  * helper here only runs the import.
  */
 const PRELOAD_HELPER = "\0vite/preload-helper.js";
+const PLAIN_PRELOAD = "export const __vitePreload = (load) => load();";
 function plainDynamicImports(): Plugin {
   return {
     name: "queue-chat:plain-dynamic-imports",
     apply: "build",
     enforce: "pre",
-    load: (id) => (id === PRELOAD_HELPER ? "export const __vitePreload = (load) => load();" : undefined),
+    load: (id) => (id === PRELOAD_HELPER ? PLAIN_PRELOAD : undefined),
   };
 }
 
@@ -108,7 +109,7 @@ function patientPageWhole(entry: string): Plugin {
     load(id) {
       if (!id.endsWith(mark)) return;
       const file = id.slice(0, -mark.length);
-      return file === PRELOAD_HELPER ? "export const __vitePreload = (load) => load();" : readFileSync(file, "utf8");
+      return file === PRELOAD_HELPER ? PLAIN_PRELOAD : readFileSync(file, "utf8");
     },
   };
 }

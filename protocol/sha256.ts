@@ -259,18 +259,18 @@ export function toHex(bytes: Uint8Array): string {
 
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-/** base64url without padding. */
+/**
+ * base64url without padding, for short values (ids, signatures). Written
+ * as one flat string: built by `+=`, or by `btoa` and `replace`, a string
+ * the room keeps would hold on to a longer one it was made from.
+ */
 export function toBase64Url(bytes: Uint8Array): string {
-  let out = "";
-  let i = 0;
-  for (; i + 3 <= bytes.length; i += 3) {
-    const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-    out += B64[n >>> 18] + B64[(n >>> 12) & 63] + B64[(n >>> 6) & 63] + B64[n & 63];
+  const codes: number[] = [];
+  for (let i = 0; i < bytes.length; i += 3) {
+    const n = (bytes[i] << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    codes.push(B64.charCodeAt(n >>> 18), B64.charCodeAt((n >>> 12) & 63));
+    if (i + 1 < bytes.length) codes.push(B64.charCodeAt((n >>> 6) & 63));
+    if (i + 2 < bytes.length) codes.push(B64.charCodeAt(n & 63));
   }
-  if (i < bytes.length) {
-    const n = (bytes[i] << 16) | ((bytes[i + 1] ?? 0) << 8);
-    out += B64[n >>> 18] + B64[(n >>> 12) & 63];
-    if (i + 1 < bytes.length) out += B64[(n >>> 6) & 63];
-  }
-  return out;
+  return String.fromCharCode(...codes);
 }
