@@ -18,6 +18,7 @@ import { parseArgs } from "node:util";
 import { FULL, GOALS, QUICK, fitToFileLimit } from "./lib/config.ts";
 import { machine } from "./lib/machine.ts";
 import { distClientOf, measureTarget, type TargetResult } from "./lib/measure.ts";
+import { relayInTurn, type InTurn } from "./lib/in-turn.ts";
 import { descendants } from "./lib/proc.ts";
 import { notes, rows, table } from "./lib/report.ts";
 import { roomHeapPerPatient, type RoomHeap } from "./lib/room-heap.ts";
@@ -128,6 +129,15 @@ async function main(): Promise<void> {
     results.push(await measureTarget(name, STARTERS[name], { params, distClient: distClientOf(ROOT), log, onStop }));
   }
 
+  let inTurn: InTurn | undefined;
+  if (names.includes("ours") && names.includes("bare DO")) {
+    log(`ours and bare DO in turn: relay, ${params.inTurnRounds} rounds of ${params.inTurnSamples} samples each`);
+    inTurn = await relayInTurn(startOurs, startBare, params, onStop).catch((err: Error) => {
+      log(`relay in turn FAILED: ${err.message}`);
+      return undefined;
+    });
+  }
+
   let roomHeap: RoomHeap | undefined;
   if (names.includes("ours")) {
     log(`ours: JS heap of the plain room (${params.heapPatients} idle patients, Node)`);
@@ -135,14 +145,14 @@ async function main(): Promise<void> {
   }
 
   const browser = results.find((r) => r.navigation)?.navigation?.browser;
-  const all = rows(results, params, roomHeap);
-  const text = `${table(all, info, params, browser)}\n\n${notes(results, params, info, fitted.dropped).join("\n")}\n`;
+  const all = rows(results, params, roomHeap, inTurn);
+  const text = `${table(all, info, params, browser)}\n\n${notes(results, params, info, fitted.dropped, inTurn).join("\n")}\n`;
 
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const file = join(ROOT, "bench-results", `bench-${stamp}${args.quick ? "-quick" : ""}.json`);
   mkdirSync(dirname(file), { recursive: true });
   const wallSeconds = (performance.now() - began) / 1000;
-  writeFileSync(file, `${JSON.stringify({ mode: params.mode, at: new Date().toISOString(), wallSeconds, machine: { ...info, browser }, params, goals: GOALS, rows: all, results, roomHeap, table: text }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ mode: params.mode, at: new Date().toISOString(), wallSeconds, machine: { ...info, browser }, params, goals: GOALS, rows: all, results, inTurn, roomHeap, table: text }, null, 2)}\n`);
   process.stdout.write(`${text}\nFigures as JSON: ${relative(process.cwd(), file)}\n`);
   log(`finished in ${wallSeconds.toFixed(1)} s`);
 }

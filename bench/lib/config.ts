@@ -7,6 +7,9 @@ export interface Params {
   /** Latency samples per direction and level (or step), after `warmup` uncounted ones. */
   samples: number;
   warmup: number;
+  /** Rounds of `inTurnSamples` each, taken in turn on ours and the bare Durable Object served side by side. */
+  inTurnRounds: number;
+  inTurnSamples: number;
   fanOutPatients: number;
   fanOutRuns: number;
   memoryPatients: number;
@@ -30,6 +33,8 @@ export const FULL: Params = {
   latencyPatients: [1, 100, 1000],
   samples: 100,
   warmup: 5,
+  inTurnRounds: 8,
+  inTurnSamples: 50,
   fanOutPatients: 1000,
   fanOutRuns: 5,
   memoryPatients: 2000,
@@ -48,6 +53,8 @@ export const QUICK: Params = {
   latencyPatients: [1, 50],
   samples: 10,
   warmup: 2,
+  inTurnRounds: 2,
+  inTurnSamples: 10,
   fanOutPatients: 200,
   fanOutRuns: 3,
   memoryPatients: 200,

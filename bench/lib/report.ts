@@ -1,8 +1,10 @@
 /** The table on stdout: our figures, the peers', ratios, and the goals. */
 import { GOALS, type Params } from "./config.ts";
+import { inTurnRatios, type InTurn } from "./in-turn.ts";
 import type { Machine } from "./machine.ts";
 import type { TargetResult } from "./measure.ts";
 import type { RoomHeap } from "./room-heap.ts";
+import { median } from "./stats.ts";
 import type { TargetName } from "./targets/types.ts";
 
 export interface Row {
@@ -39,9 +41,10 @@ const relayOk = (values: Row["values"]) => {
 };
 const maxOk = (value: number | undefined, max: number) => (value === undefined ? undefined : value <= max);
 
-export function rows(results: TargetResult[], params: Params, roomHeap?: RoomHeap): Row[] {
+const arrow = { toProvider: "patient → provider", toPatient: "provider → patient" } as const;
+
+export function rows(results: TargetResult[], params: Params, roomHeap?: RoomHeap, inTurn?: InTurn): Row[] {
   const out: Row[] = [];
-  const arrow = { toProvider: "patient → provider", toPatient: "provider → patient" } as const;
   for (const direction of ["toProvider", "toPatient"] as const) {
     for (const patients of params.latencyPatients) {
       const level = (r: TargetResult) => r.latency.find((l) => l.patients === patients)?.[direction];
@@ -54,6 +57,18 @@ export function rows(results: TargetResult[], params: Params, roomHeap?: RoomHea
         digits: 2,
       });
       out.push({ figure: `relay ${arrow[direction]} p99, ${patients} connected (ms)`, values: pick(results, (r) => level(r)?.p99), digits: 2 });
+    }
+  }
+  if (inTurn) {
+    for (const direction of ["toProvider", "toPatient"] as const) {
+      const values = { ours: median(inTurn.ours[direction]), "bare DO": median(inTurn.bare[direction]) };
+      out.push({
+        figure: `relay ${arrow[direction]} p50, 1 connected, in turn with the bare DO (ms, median of ${inTurn.rounds} rounds)`,
+        values,
+        goal: `≤ ${GOALS.relayP50VsBare}× bare DO`,
+        met: verdict(ratioOk(values, GOALS.relayP50VsBare)),
+        digits: 2,
+      });
     }
   }
   const fan = pick(results, (r) => r.fanOut?.medianMs);
@@ -148,8 +163,20 @@ export function table(all: Row[], machine: Machine, params: Params, browser?: st
 }
 
 /** What a reader needs to read the table right, and anything that went wrong. */
-export function notes(results: TargetResult[], params: Params, machine: Machine, dropped: number[]): string[] {
+export function notes(results: TargetResult[], params: Params, machine: Machine, dropped: number[], inTurn?: InTurn): string[] {
   return [
+    ...(inTurn
+      ? [
+          `In turn: ours and the bare DO served side by side, ${inTurn.rounds} rounds of ${inTurn.samplesPerRound} samples taken alternately; each round's ours ÷ bare DO p50 (median, range): ` +
+            (["toProvider", "toPatient"] as const)
+              .map((d) => {
+                const r = inTurnRatios(inTurn, d);
+                return `${arrow[d]} ${r.median.toFixed(2)}× (${r.min.toFixed(2)}–${r.max.toFixed(2)})`;
+              })
+              .join(", ") +
+            ".",
+        ]
+      : []),
     ...(results.some((r) => r.capacity?.capped)
       ? [`≥ n: the room never passed ${params.capacityLimitMs} ms p99 up to the last step tried (${params.capacitySteps.at(-1)}).`]
       : []),

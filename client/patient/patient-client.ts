@@ -5,7 +5,8 @@ import type { ClientMessage, ClientMessageOf, Member, ServerMessage, ServerMessa
 import { newClientId } from "../lib/ids";
 import { Conversation } from "../room/conversation";
 import type { RoomFiles, SharedFile } from "../room/files";
-import { Epoch, seedFrames } from "../room/replica";
+import { ownSeeds } from "../room/hand-back";
+import { Epoch } from "../room/replica";
 
 /** What happened, for the patient's page to turn into notices. */
 export type PatientEvent =
@@ -170,8 +171,7 @@ export class PatientClient {
     }
     if (conv) {
       if (handBack) {
-        const tombstones = conv.tombstones.value;
-        for (const frame of seedFrames(conv.id, conv.messages.value, tombstones.length > 0 ? { deleted: tombstones } : {})) this.out(frame);
+        for (const frame of ownSeeds(conv)) this.out(frame);
         this.out({ type: "ping" });
       }
       for (const p of conv.pending.value) if (!p.failed) this.out({ type: "send", c: conv.id, cid: p.cid, text: p.text });

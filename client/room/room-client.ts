@@ -1,32 +1,15 @@
 import { batch, signal } from "@preact/signals-core";
 import { TYPING } from "../../protocol/constants";
-import type { ChatMessage, ClientMessage, ClientMessageOf, ConversationMeta, Member, QueueEntry, Seed, ServerMessage, SessionInfo, ServerMessageOf, StaffEntry } from "../../protocol/wire";
+import type { ChatMessage, ClientMessage, ClientMessageOf, Member, Seed, ServerMessage, ServerMessageOf, StaffEntry } from "../../protocol/wire";
 import { newClientId } from "../lib/ids";
-import { fromQueue, StaffConversation } from "./staff-conversation";
+import { ConversationList } from "./conversation-list";
 import { RoomFiles } from "./files";
-import { Epoch, seedFrames } from "./replica";
+import { ownSeeds, staffSeeds } from "./hand-back";
+import { Epoch } from "./replica";
+import type { RoomEvent } from "./room-events";
+import { StaffConversation } from "./staff-conversation";
 
-/** What happened, for pages to turn into notices, sounds and announcements. */
-export type RoomEvent =
-  | { type: "welcome"; reset: boolean; now: number }
-  /** A new message from someone else. */
-  | { type: "message"; conv: StaffConversation; msg: ChatMessage }
-  | { type: "patient_arrived"; conv: StaffConversation }
-  | { type: "patient_left"; conv: StaffConversation }
-  | { type: "session_started"; conv: StaffConversation }
-  | { type: "session_ended"; conv: StaffConversation }
-  /** Messages this page held were erased (`mine`: for this person only). */
-  | { type: "erased"; conv: StaffConversation; mine: boolean }
-  | { type: "downloaded"; conv: StaffConversation }
-  | { type: "conversation_added"; conv: StaffConversation }
-  | { type: "member_left"; conv: StaffConversation; name: string }
-  | { type: "group_deleted"; conv: StaffConversation }
-  /** A session's participant list changed (someone joined, left, was removed, connected or not). */
-  | { type: "participants"; conv: StaffConversation }
-  /** A message was deleted for everyone. */
-  | { type: "deleted"; conv: StaffConversation; by: string }
-  /** An error the room sent that is about no pending message. */
-  | { type: "notice"; text: string };
+export type { RoomEvent } from "./room-events";
 
 export interface RoomClientOptions {
   /** Sends a frame; false when not connected (the caller keeps the message pending). */
@@ -37,12 +20,13 @@ export interface RoomClientOptions {
  * A page's side of a room, without the DOM: turns the room's frames into
  * state (signals) and events, keeps this page's copies (the browsers are
  * the replicas), resumes after a blip and hands the copies back after a
- * reset. The dashboard, the patient's page and the fault simulation all
- * run it.
+ * reset. The dashboard runs it, and the fault simulation runs it for every
+ * kind of page; the patient's page has its own, smaller `PatientClient`.
  */
 export class RoomClient {
   readonly self = signal<Member | null>(null);
-  readonly conversations = signal(new Map<string, StaffConversation>());
+  private readonly list = new ConversationList((event) => this.emit(event));
+  readonly conversations = this.list.all;
   /** Staff pages: colleagues signed in to the room. */
   readonly colleagues = signal<StaffEntry[]>([]);
   /** Patients: whether any staff member is online. */
@@ -64,8 +48,6 @@ export class RoomClient {
   private lastN = 0;
   /** Staff: messages numbered up to here were shown to this person's earlier pages: not news here. */
   private seen = 0;
-  /** Deleted groups' descriptions, handed back after a reset so they stay deleted. */
-  private readonly tombstones = new Map<string, ConversationMeta>();
   private readonly listeners = new Set<(event: RoomEvent) => void>();
   private readonly out: (msg: ClientMessage) => boolean;
   /** When this page last said its person was typing, per conversation. */
@@ -90,7 +72,7 @@ export class RoomClient {
   }
 
   get(c: string): StaffConversation | undefined {
-    return this.conversations.value.get(c);
+    return this.list.get(c);
   }
 
   /** Something of ours is on its way, or the copies are being handed back. */
@@ -122,15 +104,15 @@ export class RoomClient {
       case "queue": {
         // While handing back, the room does not know everyone yet; it tells us who left.
         const present = new Set(msg.patients.map((p) => p.c));
-        for (const entry of msg.patients) this.upsertPatient(entry, false);
-        if (!this.epoch.seeding) for (const conv of this.conversations.value.values()) if (conv.patient.value && !present.has(conv.id)) this.patientLeft(conv);
+        for (const entry of msg.patients) this.list.upsertPatient(entry, false);
+        if (!this.epoch.seeding) for (const conv of this.conversations.value.values()) if (conv.patient.value && !present.has(conv.id)) this.list.patientLeft(conv);
         return;
       }
       case "patient":
-        return this.upsertPatient(msg.patient, true);
+        return this.list.upsertPatient(msg.patient, true);
       case "patient_left": {
         const conv = this.get(msg.c);
-        return conv && this.patientLeft(conv);
+        return conv && this.list.patientLeft(conv);
       }
       case "staff_list":
         this.colleagues.value = msg.members;
@@ -148,7 +130,7 @@ export class RoomClient {
       }
       case "conversation": {
         const { type: _, ...meta } = msg;
-        return this.describe(meta);
+        return this.list.describe(meta, this.self.value?.id);
       }
       case "member_left": {
         const conv = this.get(msg.c);
@@ -181,7 +163,7 @@ export class RoomClient {
         return;
       case "session_started": {
         const conv = this.get(msg.c);
-        return conv && this.sessionStarted(conv, msg.session);
+        return conv && this.list.sessionStarted(conv, msg.session);
       }
       case "session_ended": {
         const conv = this.get(msg.c);
@@ -242,7 +224,6 @@ export class RoomClient {
     }
   }
 
-
   private welcome(msg: ServerMessageOf<"welcome">): void {
     // A new epoch means the room's memory was reset: hand it back our copies.
     const { reset, handBack } = this.epoch.welcome(msg.epoch);
@@ -276,107 +257,29 @@ export class RoomClient {
     this.emit({ type: "message", conv, msg });
   }
 
-  private add(conv: StaffConversation): void {
-    const next = new Map(this.conversations.value);
-    next.set(conv.id, conv);
-    this.conversations.value = next;
-  }
-
   /** Patients: their conversation, known from check-in before the first welcome, so nothing written early is lost. */
   own(c: string): StaffConversation {
     let conv = this.get(c);
-    if (!conv) this.add((conv = new StaffConversation(c)));
+    if (!conv) this.list.add((conv = new StaffConversation(c)));
     this.mine.value = conv;
     return conv;
   }
 
   /** Forgets a conversation on this page. */
   drop(c: string): void {
-    if (!this.conversations.value.has(c)) return;
-    const next = new Map(this.conversations.value);
-    next.delete(c);
-    this.conversations.value = next;
-  }
-
-  private upsertPatient(entry: QueueEntry, announce: boolean): void {
-    const conv = this.get(entry.c);
-    if (!conv) {
-      const created = fromQueue(entry);
-      this.add(created);
-      if (announce) this.emit({ type: "patient_arrived", conv: created });
-      return;
-    }
-    if (conv.status.value !== "left" && conv.status.value !== "ended") conv.status.value = entry.status;
-    // The room announces a new session in the queue entry before its own frame: either one starts it here, once.
-    if (entry.session) this.sessionStarted(conv, entry.session);
-  }
-
-  private sessionStarted(conv: StaffConversation, session: SessionInfo): void {
-    if (conv.session.value?.id === session.id) return;
-    conv.kind.value = "session";
-    conv.session.value = session;
-    this.emit({ type: "session_started", conv });
-  }
-
-  private patientLeft(conv: StaffConversation): void {
-    if (conv.status.value === "left" || conv.status.value === "ended") return;
-    conv.status.value = "left";
-    conv.pending.value = [];
-    this.emit({ type: "patient_left", conv });
-  }
-
-  /** A staff conversation's description arrived: new, changed, left or deleted. */
-  private describe(meta: ConversationMeta): void {
-    const me = this.self.value?.id;
-    let conv = this.get(meta.c);
-    if (meta.deleted) {
-      this.tombstones.set(meta.c, meta);
-      if (!conv) return;
-      conv.status.value = "deleted";
-      this.drop(meta.c);
-      this.emit({ type: "group_deleted", conv });
-      return;
-    }
-    const isNew = !conv;
-    if (!conv) conv = new StaffConversation(meta.c);
-    if (conv.meta.value && conv.meta.value.ver > meta.ver) return;
-    conv.kind.value = meta.kind;
-    conv.meta.value = meta;
-    conv.status.value = meta.members.some((m) => m.id === me) ? "active" : "left";
-    if (isNew) {
-      this.add(conv);
-      this.emit({ type: "conversation_added", conv });
-    }
+    this.list.drop(c);
   }
 
   /** Hands a reset room back every conversation this page holds, then a ping: its pong means all was taken. */
   private handBack(): void {
     for (const conv of this.conversations.value.values()) for (const frame of this.seedOf(conv)) this.out(frame);
-    for (const meta of this.tombstones.values()) this.out({ type: "seed", c: meta.c, messages: [], meta });
+    for (const meta of this.list.deletedGroups.values()) this.out({ type: "seed", c: meta.c, messages: [], meta });
     this.out({ type: "ping" });
   }
 
   private seedOf(conv: StaffConversation): Seed[] {
-    const deleted = conv.tombstones.value.length > 0 ? { deleted: conv.tombstones.value } : {};
-    if (!this.isStaff) return conv === this.mine.value ? seedFrames(conv.id, conv.messages.value, deleted) : [];
-    const meta = conv.meta.value;
-    if (meta) return seedFrames(conv.id, conv.messages.value, { meta, ...deleted });
-    const patient = conv.patient.value;
-    if (!patient || conv.status.value === "left" || conv.status.value === "ended") return [];
-    const session = conv.session.value;
-    return seedFrames(conv.id, conv.messages.value, {
-      patient: {
-        id: patient.id,
-        name: patient.name,
-        checkedInAt: patient.checkedInAt,
-        ...(session && !session.endedAt ? { session: { id: session.id, startedAt: session.startedAt, ...(session.scheduled ? { scheduled: true as const } : {}) } } : {}),
-      },
-      ...(conv.erasedUpto > 0 ? { erased: conv.erasedUpto } : {}),
-      ...(conv.floor > 0 ? { floor: conv.floor } : {}),
-      ...(session && conv.roster.value ? { roster: conv.roster.value } : {}),
-      ...(session && conv.code.value && this.self.value?.role === "host" ? { code: conv.code.value } : {}),
-      ...deleted,
-    });
+    if (this.isStaff) return staffSeeds(conv, this.self.value?.role);
+    return conv === this.mine.value ? ownSeeds(conv) : [];
   }
 
   // ---- actions ---------------------------------------------------------------

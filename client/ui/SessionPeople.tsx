@@ -4,6 +4,6 @@ import { lazyViews } from "./lazy";
 const whenLoaded = lazyViews(() => import("./Participants"));
 
 /** The session's participant list. */
-export const Participants = whenLoaded((loaded) => loaded.Participants);
+export const Participants = whenLoaded((loaded) => loaded.Participants, "The list of people in this session could not be loaded.");
 /** Who in the session is not connected. */
 export const OfflineNotice = whenLoaded((loaded) => loaded.OfflineNotice);

@@ -126,3 +126,24 @@ test("only a host adds participants; a front-desk colleague who wrote in the ses
   await expect(participants(ana)).not.toContainText("Sam Front");
   await expect(log(ana)).toContainText("Your forms are ready");
 });
+
+test("when a patient's page cannot fetch the code of the session's people list, it says so and 'Try again' shows the list", async ({ browser }) => {
+  const room = newRoom();
+  const host = await openProvider(browser, room, "Dr. Smith");
+  const ana = await checkIn(browser, room, "Ana Lima");
+  // As after a new version went live: the build this page came from is gone.
+  const gone = "**/assets/Participants-*.js";
+  await ana.route(gone, (route) => route.fulfill({ status: 404, body: "" }));
+
+  await startTextOnlySession(host, "Ana Lima");
+  await expect(ana.getByRole("heading", { name: "Text-only session with your provider" })).toBeVisible();
+  await expect(ana.getByText("The list of people in this session could not be loaded.")).toBeVisible();
+  await expect(participants(ana)).toHaveCount(0);
+  await send(ana, "I can still write");
+  await expect(log(chatBox(host, "Ana Lima"))).toContainText("I can still write");
+
+  await ana.unroute(gone);
+  await ana.getByRole("button", { name: "Try again" }).click();
+  await expect(participants(ana).getByRole("listitem")).toHaveText([/Ana Lima \(you\).*Patient/, /Dr\. Smith.*Host/]);
+  await expect(ana.getByText("could not be loaded")).toHaveCount(0);
+});
