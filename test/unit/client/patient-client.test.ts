@@ -107,25 +107,6 @@ describe("the patient's page", () => {
     expect(staff.texts(c)).toEqual([]);
   });
 
-  it("after a reset it hands back its copy, is busy until the room has it, and both copies are whole again", () => {
-    const { t, staff, ana, c } = connected();
-    ana.client.write(c, "Before the reset");
-    flushAll(staff, ana);
-    staff.drop();
-    ana.client.write(c, "Only Ana's page has this");
-    flushAll(ana);
-    t.reset();
-    ana.drop();
-
-    ana.connect();
-    expect(ana.client.busy).toBe(false);
-    staff.connect();
-    flushAll(staff, ana);
-
-    expect(ana.texts(c)).toEqual(["Before the reset", "Only Ana's page has this"]);
-    expect(staff.texts(c)).toEqual(["Before the reset", "Only Ana's page has this"]);
-  });
-
   it("a refused frame becomes a notice for the page", () => {
     const { ana, c } = connected();
 

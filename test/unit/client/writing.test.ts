@@ -6,9 +6,10 @@ import type { Room } from "../../../worker/room/room";
 import { setup } from "../../support/fakes";
 import { flushAll, LivePage, patientPage } from "../../support/page";
 
-// Writing from a patient's page, with either client a patient's page can
-// run: the dashboard's RoomClient (as the fault simulation runs it) and the
-// patient page's own PatientClient. Both talk to the real room here.
+// Writing from a patient's page, and keeping it across a reset, with either
+// client a patient's page can run: the dashboard's RoomClient (as the fault
+// simulation runs it) and the patient page's own PatientClient. Both talk
+// to the real room here.
 
 type PatientPageMaker = (room: () => Room, identity: Identity) => LivePage<RoomClient | PatientClient, unknown>;
 
@@ -24,7 +25,7 @@ describe.each(clients)("writing from a patient's page with %s", (_name, page) =>
     const staff = new LivePage(() => t.room, t.staffIdentity("Dr. Rivera")).connect();
     const ana = page(() => t.room, t.checkIn("Ana Lima")).connect();
     flushAll(staff, ana);
-    return { staff, ana, c: ana.identity.c! };
+    return { t, staff, ana, c: ana.identity.c! };
   }
 
   it("a message is pending until the room echoes it, then in every copy once", () => {
@@ -64,5 +65,26 @@ describe.each(clients)("writing from a patient's page with %s", (_name, page) =>
     expect(ana.texts(c)).toEqual(["Did this arrive?"]);
     expect(staff.texts(c)).toEqual(["Did this arrive?"]);
     expect(ana.client.busy).toBe(false);
+  });
+
+  it("after a reset the pages hand back their copies, are busy until the room has them all, and every copy is whole again", () => {
+    const { t, staff, ana, c } = connected();
+    ana.client.write(c, "Before the reset");
+    flushAll(staff, ana);
+    staff.drop();
+    ana.client.write(c, "Only Ana's page has this");
+    flushAll(ana);
+    t.reset();
+    ana.drop();
+
+    ana.connect();
+    expect(ana.client.busy).toBe(false);
+    staff.connect();
+    flushAll(staff, ana);
+
+    expect(ana.texts(c)).toEqual(["Before the reset", "Only Ana's page has this"]);
+    expect(staff.texts(c)).toEqual(["Before the reset", "Only Ana's page has this"]);
+    expect(staff.client.busy || ana.client.busy).toBe(false);
+    expect(staff.events.filter((e) => e.type === "patient_left")).toEqual([]);
   });
 });
