@@ -9,7 +9,6 @@
 import type { Params } from "./config.ts";
 import { sampleLatency } from "./phases.ts";
 import { LoadRoom } from "./room.ts";
-import { median } from "./stats.ts";
 import type { StartTarget, Target } from "./targets/types.ts";
 import { Tracker } from "./tracker.ts";
 
@@ -57,8 +56,8 @@ export async function relayInTurn(
   }
 }
 
-/** The median of each round's ratio, ours ÷ bare DO, and their spread. */
-export function inTurnRatios(r: InTurn, direction: "toProvider" | "toPatient"): { median: number; min: number; max: number } {
+/** The spread of the rounds: the lowest and highest ratio of a round's p50s, ours ÷ bare DO. */
+export function inTurnSpread(r: InTurn, direction: "toProvider" | "toPatient"): { min: number; max: number } {
   const ratios = r.ours[direction].map((ours, i) => ours / r.bare[direction][i]);
-  return { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) };
+  return { min: Math.min(...ratios), max: Math.max(...ratios) };
 }

@@ -1,6 +1,6 @@
 /** The table on stdout: our figures, the peers', ratios, and the goals. */
 import { GOALS, type Params } from "./config.ts";
-import { inTurnRatios, type InTurn } from "./in-turn.ts";
+import { inTurnSpread, type InTurn } from "./in-turn.ts";
 import type { Machine } from "./machine.ts";
 import type { TargetResult } from "./measure.ts";
 import type { RoomHeap } from "./room-heap.ts";
@@ -167,11 +167,12 @@ export function notes(results: TargetResult[], params: Params, machine: Machine,
   return [
     ...(inTurn
       ? [
-          `In turn: ours and the bare DO served side by side, ${inTurn.rounds} rounds of ${inTurn.samplesPerRound} samples taken alternately; each round's ours ÷ bare DO p50 (median, range): ` +
+          `In turn: ours and the bare DO served side by side, ${inTurn.rounds} rounds of ${inTurn.samplesPerRound} samples taken alternately; ` +
+            `the rows above are the medians of the rounds' p50s, and one round's ours ÷ bare DO ranged ` +
             (["toProvider", "toPatient"] as const)
               .map((d) => {
-                const r = inTurnRatios(inTurn, d);
-                return `${arrow[d]} ${r.median.toFixed(2)}× (${r.min.toFixed(2)}–${r.max.toFixed(2)})`;
+                const r = inTurnSpread(inTurn, d);
+                return `${r.min.toFixed(2)}–${r.max.toFixed(2)}× (${arrow[d]})`;
               })
               .join(", ") +
             ".",

@@ -6,8 +6,7 @@ import type { StaffConversation } from "./staff-conversation";
 
 /** What a patient's or a guest's page hands a reset room back of their conversation: its messages and deleted messages' places. */
 export function ownSeeds(conv: Conversation): Seed[] {
-  const tombstones = conv.tombstones.value;
-  return seedFrames(conv.id, conv.messages.value, tombstones.length > 0 ? { deleted: tombstones } : {});
+  return seedFrames(conv.id, conv.messages.value, { deleted: conv.tombstones.value });
 }
 
 /**
@@ -18,9 +17,9 @@ export function ownSeeds(conv: Conversation): Seed[] {
  * Nothing of a patient who left or a session that ended.
  */
 export function staffSeeds(conv: StaffConversation, role: Role | undefined): Seed[] {
-  const deleted = conv.tombstones.value.length > 0 ? { deleted: conv.tombstones.value } : {};
+  const deleted = conv.tombstones.value;
   const meta = conv.meta.value;
-  if (meta) return seedFrames(conv.id, conv.messages.value, { meta, ...deleted });
+  if (meta) return seedFrames(conv.id, conv.messages.value, { meta, deleted });
   const patient = conv.patient.value;
   if (!patient || conv.status.value === "left" || conv.status.value === "ended") return [];
   const session = conv.session.value;
@@ -35,6 +34,6 @@ export function staffSeeds(conv: StaffConversation, role: Role | undefined): See
     ...(conv.floor > 0 ? { floor: conv.floor } : {}),
     ...(session && conv.roster.value ? { roster: conv.roster.value } : {}),
     ...(session && conv.code.value && role === "host" ? { code: conv.code.value } : {}),
-    ...deleted,
+    deleted,
   });
 }

@@ -28,7 +28,10 @@ export function lazyViews<Code>(load: () => Promise<Code>) {
         const View = pick(loaded);
         return <View {...props} />;
       }
-      if (!failed.value) return void fetchCode(), null;
+      if (!failed.value) {
+        void fetchCode();
+        return null;
+      }
       return unavailable ? (
         <p class="hint" role="status">
           {unavailable}{" "}
