@@ -16,7 +16,7 @@ afterEach(() => {
 
 const canary = `canary-${crypto.randomUUID()}`;
 /** Names in several scripts (accents, CJK, right-to-left) and one carrying a canary. */
-const NAMES = { patient: "José Núñez", walkIn: "Zoë", host: "李雷", desk: "אורי", scheduled: `Ana ${canary}`, nurse: `Kim ${canary}`.slice(0, 60) };
+const NAMES = { patient: "José Núñez", walkIn: "Zoë Núñez", host: "李雷", desk: "אורי", scheduled: `Ana ${canary}`, nurse: `Kim ${canary}`.slice(0, 60) };
 
 /** The forms a name could take in a log line: as is, JSON-escaped to ASCII, URL-encoded, and its longer words alone. */
 function forms(name: string): string[] {
